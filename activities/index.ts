@@ -1,0 +1,19 @@
+/**
+ * All activities, built over injected dependencies. Workflows import only the *type*.
+ */
+import type { ActivityDeps } from './deps';
+import { healthActivities } from './health';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...healthActivities(deps),
+  };
+}
+
+/** Activities the GPU queue runs: only the fine-tune. */
+export function createGpuActivities(_deps: ActivityDeps) {
+  return {};
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { DependencyReport } from './health';

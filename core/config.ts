@@ -1,0 +1,143 @@
+/**
+ * One config object for every Correctly process, validated once at start-up.
+ *
+ * Each setting is declared once in SETTINGS: its environment variable, its zod schema, its default
+ * and whether it is a secret. Values come from (lowest to highest precedence) the defaults, an
+ * optional JSON file named by CORRECTLY_CONFIG, and the environment.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535');
+const url = z.string().url('must be a URL such as http://127.0.0.1:5000');
+const optionalString = z.string().min(1).optional();
+const boolFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+interface Setting<S extends z.ZodType = z.ZodType> {
+  env: string;
+  schema: S;
+  default?: string;
+  secret?: boolean;
+  help: string;
+}
+
+function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
+  return s;
+}
+
+/** Every setting, keyed by its path in the config object. */
+export const SETTINGS = {
+  stateDir: setting({ env: 'CORRECTLY_STATE_DIR', schema: z.string().min(1), default: '.state', help: 'Where local servers keep their data (Temporal DB, PGlite, MLflow, Chroma, DVC remote).' }),
+  bindHost: setting({ env: 'CORRECTLY_BIND_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address local servers listen on.' }),
+
+  temporalAddress: setting({ env: 'TEMPORAL_ADDRESS', schema: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'), default: '127.0.0.1:7233', help: 'Temporal frontend gRPC address.' }),
+  temporalNamespace: setting({ env: 'TEMPORAL_NAMESPACE', schema: z.string().min(1), default: 'default', help: 'Temporal namespace.' }),
+  temporalUiPort: setting({ env: 'TEMPORAL_UI_PORT', schema: port, default: '8233', help: 'Port of the Temporal Web UI started by `correctly stack up`.' }),
+  temporalBin: setting({ env: 'TEMPORAL_BIN', schema: optionalString, help: 'Temporal CLI binary; default: .tools/bin/temporal, then `temporal` on PATH.' }),
+
+  databaseUrl: setting({ env: 'DATABASE_URL', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(), secret: true, help: 'PostgreSQL URL. Unset: the embedded PGlite served on PGLITE_PORT.' }),
+  pglitePort: setting({ env: 'PGLITE_PORT', schema: port, default: '54329', help: 'Port of the embedded PGlite wire-protocol server.' }),
+  pgliteMaxConnections: setting({ env: 'PGLITE_MAX_CONNECTIONS', schema: z.coerce.number().int().min(1).max(100), default: '16', help: 'Concurrent client connections PGlite accepts.' }),
+
+  mlflowPort: setting({ env: 'MLFLOW_PORT', schema: port, default: '5000', help: 'Port of the local MLflow tracking server.' }),
+  mlflowTrackingUri: setting({ env: 'MLFLOW_TRACKING_URI', schema: url.optional(), help: 'MLflow server URL. Unset: the local one on MLFLOW_PORT.' }),
+  mlflowModelName: setting({ env: 'MLFLOW_MODEL_NAME', schema: z.string().min(1), default: 'correctly-corrector', help: 'Registered model name.' }),
+  chromaPort: setting({ env: 'CHROMA_PORT', schema: port, default: '8000', help: 'Port of the local Chroma server.' }),
+  chromaUrl: setting({ env: 'CHROMA_URL', schema: url.optional(), help: 'Chroma server URL. Unset: the local one on CHROMA_PORT.' }),
+  apiPort: setting({ env: 'API_PORT', schema: port, default: '8080', help: 'Port of the serving API and web page.' }),
+  venvDir: setting({ env: 'CORRECTLY_VENV', schema: z.string().min(1), default: '.venv', help: 'Python venv holding mlflow, dvc and chroma.' }),
+
+  openaiApiKey: setting({ env: 'OPENAI_API_KEY', schema: optionalString, secret: true, help: 'Enables the OpenAI teacher, baseline and judge.' }),
+  openaiBaseUrl: setting({ env: 'OPENAI_BASE_URL', schema: url.optional(), help: 'Any OpenAI-compatible server.' }),
+  openaiModel: setting({ env: 'OPENAI_MODEL', schema: z.string().min(1), default: 'gpt-4o-mini', help: 'OpenAI model for teacher/baseline/judge.' }),
+  ollamaHost: setting({ env: 'OLLAMA_HOST', schema: url.optional(), help: 'Ollama server URL; enables the Ollama backends.' }),
+  ollamaModel: setting({ env: 'OLLAMA_MODEL', schema: z.string().min(1), default: 'gemma3:1b', help: 'Ollama model name.' }),
+
+  reasonLanguage: setting({ env: 'CORRECTLY_REASON_LANGUAGE', schema: z.enum(['ko', 'en']), default: 'ko', help: 'Language of explanations.' }),
+  apiAdminKey: setting({ env: 'CORRECTLY_ADMIN_KEY', schema: z.string().min(16, 'must be at least 16 characters').optional(), secret: true, help: 'API key for admin endpoints.' }),
+  logJson: setting({ env: 'CORRECTLY_LOG_JSON', schema: boolFlag, default: 'false', help: 'Log as JSON lines.' }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & { source: Record<string, 'default' | 'file' | 'env'> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { key: string; env: string; value: string; reason: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.env}=${JSON.stringify(p.value)}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const FileSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+function readConfigFile(file: string): Record<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError([{ key: 'configFile', env: 'CORRECTLY_CONFIG', value: file, reason: `cannot read JSON: ${(e as Error).message}` }]);
+  }
+  const parsed = FileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError([{ key: 'configFile', env: 'CORRECTLY_CONFIG', value: file, reason: 'must be a JSON object of ENV_NAME: value' }]);
+  }
+  return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, String(v)]));
+}
+
+/** Builds the config from env (default: process.env). Throws ConfigError listing every bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const file = env.CORRECTLY_CONFIG ? readConfigFile(env.CORRECTLY_CONFIG) : {};
+  const known = new Set(Object.values(SETTINGS).map((s) => s.env));
+  const problems: ConstructorParameters<typeof ConfigError>[0] = [];
+  for (const k of Object.keys(file)) {
+    if (!known.has(k)) problems.push({ key: k, env: k, value: file[k], reason: `unknown setting in ${env.CORRECTLY_CONFIG}` });
+  }
+  const out: Record<string, unknown> = {};
+  const source: Record<string, 'default' | 'file' | 'env'> = {};
+  for (const [key, s] of Object.entries(SETTINGS) as [string, Setting][]) {
+    const fromEnv = env[s.env];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : file[s.env] ?? s.default;
+    source[key] = fromEnv ? 'env' : file[s.env] !== undefined ? 'file' : 'default';
+    const r = s.schema.safeParse(raw);
+    if (r.success) out[key] = r.data;
+    else problems.push({ key, env: s.env, value: raw ?? '', reason: r.error.issues.map((i) => i.message).join('; ') });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...(out as Omit<Config, 'source'>), source } as Config;
+}
+
+/** Derived addresses, so every process computes them the same way. */
+export function endpoints(c: Config) {
+  const host = c.bindHost;
+  const stateDir = path.resolve(c.stateDir);
+  return {
+    stateDir,
+    databaseUrl: c.databaseUrl ?? `postgresql://postgres:postgres@${host}:${c.pglitePort}/postgres`,
+    embeddedDatabase: !c.databaseUrl,
+    mlflowUrl: c.mlflowTrackingUri ?? `http://${host}:${c.mlflowPort}`,
+    embeddedMlflow: !c.mlflowTrackingUri,
+    chromaUrl: c.chromaUrl ?? `http://${host}:${c.chromaPort}`,
+    embeddedChroma: !c.chromaUrl,
+    temporalUiUrl: `http://${host}:${c.temporalUiPort}`,
+    apiUrl: `http://${host}:${c.apiPort}`,
+    venvBin: path.resolve(c.venvDir, 'bin'),
+  };
+}
+
+/** The config as operators see it: every setting with its source, secrets masked. */
+export function describeConfig(c: Config): { key: string; env: string; value: string; source: string; help: string }[] {
+  return (Object.entries(SETTINGS) as [keyof Settings, Setting][]).map(([key, s]) => {
+    const v = c[key];
+    const shown = v === undefined ? '(unset)' : s.secret ? mask(String(v)) : String(v);
+    return { key, env: s.env, value: shown, source: c.source[key], help: s.help };
+  });
+}
+
+function mask(v: string): string {
+  if (v.startsWith('postgres')) return v.replace(/:\/\/([^:@/]+):([^@]*)@/, '://$1:****@');
+  return v.length <= 4 ? '****' : `${v.slice(0, 3)}…${'*'.repeat(4)}`;
+}

@@ -1,0 +1,3 @@
+// Every committed migration, in order. `npm run migration:generate -- Name` appends new ones.
+import { InitialSchema1795559695642 } from './1795559695642-InitialSchema';
+export const MIGRATIONS: Function[] = [InitialSchema1795559695642];

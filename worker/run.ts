@@ -1,0 +1,46 @@
+/**
+ * Starts a worker for one task queue. The Temporal runtime handles SIGINT/SIGTERM: the worker
+ * stops polling, lets running activities finish (up to shutdownGraceTime), then run() resolves.
+ */
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type Config, loadConfig } from '../core/config';
+import { createActivities, createGpuActivities } from '../activities';
+import { createDeps } from '../activities/deps';
+import { CPU_QUEUE, GPU_QUEUE } from './queues';
+
+export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
+
+export type WorkerKind = 'cpu' | 'gpu';
+
+export interface WorkerHandle {
+  worker: Worker;
+  run(): Promise<void>;
+}
+
+/** Builds (does not run) a worker; `extra` lets tests pass a prebuilt bundle or other options. */
+export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const deps = createDeps(config);
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: kind === 'cpu' ? CPU_QUEUE : GPU_QUEUE,
+    // The GPU queue runs the fine-tune activity only; workflows live on the CPU queue.
+    ...(kind === 'cpu' ? { workflowsPath: WORKFLOWS_PATH, activities: createActivities(deps) } : { activities: createGpuActivities(deps) }),
+    identity: `${kind}-worker@${process.pid}`,
+    shutdownGraceTime: '30 seconds',
+    ...extra,
+  });
+  return {
+    worker,
+    async run() {
+      try {
+        await worker.run();
+      } finally {
+        await deps.close();
+        await connection.close();
+      }
+    },
+  };
+}

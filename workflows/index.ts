@@ -1,0 +1,2 @@
+// Every workflow the workers register. Workflow code is deterministic: no I/O, only activities.
+export { stackHealthCheck } from './health-check';
