@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what Correctly needs, idempotently: Node deps, the Temporal CLI (built from its Go
+# module, pinned), and the Python venv with MLflow, DVC and Chroma. `--test` adds PostgreSQL and
+# Chromium for the test suite. Each step is skipped when its inputs have not changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+stamp_dir=.tools/stamps
+mkdir -p "$stamp_dir" .tools/bin
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+need() { command -v "$1" >/dev/null 2>&1 || { echo "[setup] error: $1 is required ($2)" >&2; exit 1; }; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+need node "Node.js 20 or newer"
+need npm "npm"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "[setup] error: Node.js >= 20 required, found $(node --version)" >&2; exit 1; }
+
+# 1. Node dependencies from the committed lockfile.
+h=$(hash_of package-lock.json)
+if [ ! -d node_modules ] || [ "$(cat $stamp_dir/npm 2>/dev/null)" != "$h" ]; then
+  say "installing Node dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$h" > $stamp_dir/npm
+fi
+
+# 2. Temporal CLI, pinned. Newer tags refuse `go install` because of a replace directive.
+TEMPORAL_CLI_VERSION=v1.5.1
+if [ -n "${TEMPORAL_BIN:-}" ] && [ -x "${TEMPORAL_BIN}" ]; then
+  say "using TEMPORAL_BIN=${TEMPORAL_BIN}"
+elif [ ! -x .tools/bin/temporal ] || [ "$(cat $stamp_dir/temporal 2>/dev/null)" != "$TEMPORAL_CLI_VERSION" ]; then
+  if command -v go >/dev/null 2>&1; then
+    say "building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (cached in Go's build cache)"
+    GOTOOLCHAIN=local GOBIN="$root/.tools/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+    echo "$TEMPORAL_CLI_VERSION" > $stamp_dir/temporal
+  elif command -v temporal >/dev/null 2>&1; then
+    say "Go not found; using temporal on PATH: $(command -v temporal)"
+  else
+    echo "[setup] error: need Go (to build the Temporal CLI) or a temporal binary on PATH / TEMPORAL_BIN" >&2
+    exit 1
+  fi
+fi
+
+# 3. Python venv with the servers and CLIs (pip's cache makes re-creation fast).
+need python3 "Python 3.10+ for MLflow, DVC and Chroma"
+h=$(hash_of infra/requirements.txt)
+if [ ! -x .venv/bin/mlflow ] || [ "$(cat $stamp_dir/venv 2>/dev/null)" != "$h" ]; then
+  say "creating the Python venv (.venv) with $(grep -v '^#' infra/requirements.txt | tr '\n' ' ')"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+  echo "$h" > $stamp_dir/venv
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # 4. Test-only system packages: real PostgreSQL 15 and Chromium for browser tests.
+  missing=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing ${missing[*]} from Debian packages"
+      apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "[setup] error: tests need: ${missing[*]} (install them with your package manager)" >&2
+      exit 1
+    fi
+  fi
+fi
+say "ready"
