@@ -1,0 +1,71 @@
+/**
+ * Dataset versioning with the real DVC CLI: one DVC repository (no SCM) holding a directory per
+ * dataset, pushed to a remote (a local directory by default, any DVC remote URL in production).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+
+const exec = promisify(execFile);
+
+const DvcFile = z.object({ md5: z.string().regex(/^[0-9a-f]{32}(\.dir)?$/), size: z.coerce.number(), nfiles: z.coerce.number().optional() });
+export type DvcOut = z.infer<typeof DvcFile>;
+
+export class DvcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DvcError';
+  }
+}
+
+export class DvcRepo {
+  /** In-process queue: DVC holds a repo-wide lock, so concurrent commands in one worker wait their turn. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dir: string, readonly remote: string, readonly dvcBin: string) {}
+
+  private async run(args: string[]): Promise<string> {
+    const job = this.queue.then(async () => {
+      try {
+        const { stdout } = await exec(this.dvcBin, args, { cwd: this.dir, env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 16 << 20 });
+        return stdout;
+      } catch (e) {
+        const err = e as { stderr?: string; message: string };
+        throw new DvcError(`dvc ${args.join(' ')} failed: ${(err.stderr || err.message).trim().split('\n').slice(-3).join(' | ')}`);
+      }
+    });
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  /** Creates the repository and its default remote if missing (idempotent). */
+  async ensure(): Promise<void> {
+    mkdirSync(this.dir, { recursive: true });
+    if (!existsSync(path.join(this.dir, '.dvc'))) await this.run(['init', '--no-scm', '--quiet']);
+    if (!/^[a-z0-9]+:\/\//.test(this.remote)) mkdirSync(this.remote, { recursive: true });
+    await this.run(['remote', 'add', '--default', '--force', 'storage', this.remote]);
+    await this.run(['config', 'core.analytics', 'false']);
+  }
+
+  /** `dvc add` then `dvc push` of a directory or file inside the repo; returns its md5 and size. */
+  async addAndPush(relPath: string): Promise<DvcOut> {
+    await this.run(['add', '--quiet', relPath]);
+    const out = this.readDvcFile(relPath);
+    await this.run(['push', '--quiet', `${relPath}.dvc`]);
+    return out;
+  }
+
+  readDvcFile(relPath: string): DvcOut {
+    const text = readFileSync(path.join(this.dir, `${relPath}.dvc`), 'utf8');
+    const field = (k: string) => text.match(new RegExp(`^\\s*-?\\s*${k}:\\s*(\\S+)`, 'm'))?.[1];
+    return DvcFile.parse({ md5: field('md5'), size: field('size'), nfiles: field('nfiles') });
+  }
+
+  /** Whether the remote holds everything the .dvc file names (`dvc status --cloud`). */
+  async inRemote(relPath: string): Promise<boolean> {
+    const out = await this.run(['status', '--cloud', '--json', `${relPath}.dvc`]);
+    return Object.keys(JSON.parse(out || '{}')).length === 0;
+  }
+}
