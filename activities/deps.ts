@@ -2,27 +2,37 @@
  * What activities need from the outside world, injected so tests pass real components in.
  * Connections are opened lazily and shared by all activities of a worker.
  */
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints } from '../core/config';
+import { DvcRepo } from '../core/dvc';
+import { MlflowClient } from '../core/mlflow';
 import { openDatabase } from '../entities/data-source';
 
 export interface ActivityDeps {
   config: Config;
+  paths: ReturnType<typeof endpoints>;
   db(): Promise<DataSource>;
+  mlflow: MlflowClient;
+  dvc: DvcRepo;
   close(): Promise<void>;
 }
 
 export function createDeps(config: Config): ActivityDeps {
+  const paths = endpoints(config);
   let db: Promise<DataSource> | undefined;
   return {
     config,
+    paths,
     db() {
-      db ??= openDatabase(endpoints(config).databaseUrl).catch((e) => {
+      db ??= openDatabase(paths.databaseUrl).catch((e) => {
         db = undefined; // let the next attempt (activity retry) reconnect
         throw e;
       });
       return db;
     },
+    mlflow: new MlflowClient(paths.mlflowUrl),
+    dvc: new DvcRepo(paths.dvcRepo, paths.dvcRemote, path.join(paths.venvBin, 'dvc')),
     async close() {
       if (db) await (await db).destroy().catch(() => {});
     },

@@ -1,14 +1,47 @@
 /**
  * The typed client other programs import to start, signal and query Correctly workflows.
  *
+ *   import { CorrectlyClient } from 'correctly/client';
  *   const correctly = await CorrectlyClient.connect();
- *   const report = await correctly.healthCheck();
+ *   const run = await correctly.startPipeline({ samples: 400, reasonLanguage: 'en' });
+ *   console.log(await run.progress());
+ *   const result = await run.result();
  */
-import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { type Config, loadConfig } from '../core/config';
 import type { DependencyReport } from '../activities';
-import { stackHealthCheck } from '../workflows';
+import { stackHealthCheck, retrainingPipeline } from '../workflows';
+import { approveUpdate, cancelSignal, progressQuery } from '../workflows/pipeline';
+import { type ApprovalDecision, parsePipelineInput, type PipelineInput, type PipelineProgress, type PipelineResult } from '../workflows/pipeline-types';
+import { MODEL_NAME } from '../workflows/search-attributes';
 import { CPU_QUEUE } from '../worker/queues';
+
+export class InvalidInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class PipelineRun {
+  constructor(readonly handle: WorkflowHandle<typeof retrainingPipeline>, readonly webUiUrl: string) {}
+  get workflowId() {
+    return this.handle.workflowId;
+  }
+  progress(): Promise<PipelineProgress> {
+    return this.handle.query(progressQuery);
+  }
+  result(): Promise<PipelineResult> {
+    return this.handle.result();
+  }
+  cancel(reason = 'cancelled by operator'): Promise<void> {
+    return this.handle.signal(cancelSignal, reason);
+  }
+  approve(decision: ApprovalDecision): Promise<string> {
+    return this.handle.executeUpdate(approveUpdate, { args: [decision] });
+  }
+}
 
 export class CorrectlyClient {
   private constructor(
@@ -30,6 +63,38 @@ export class CorrectlyClient {
       workflowId,
       staticSummary: 'Checks that workers reach the database, MLflow and Chroma',
     });
+  }
+
+  /** Validates the input (throws InvalidInputError naming each bad field) and starts a pipeline. */
+  async startPipeline(input: PipelineInput = {}, opts: { workflowId?: string } = {}): Promise<PipelineRun> {
+    const parsed = parsePipelineInput(input);
+    if (!parsed.ok) throw new InvalidInputError(parsed.error);
+    const p = parsed.value;
+    const workflowId = opts.workflowId ?? `pipeline-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+    const handle = await this.temporal.workflow.start(retrainingPipeline, {
+      taskQueue: CPU_QUEUE,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [{ key: MODEL_NAME, value: p.modelName }],
+      staticSummary: `Retrain ${p.modelName}: ${p.samples} samples, ${p.backends.teacher} teacher, ${p.backends.trainer} trainer, reasons in ${p.reasonLanguage} (${p.trigger})`,
+      staticDetails: '```json\n' + JSON.stringify(p, null, 2) + '\n```',
+    });
+    return new PipelineRun(handle, this.webUiUrl(workflowId));
+  }
+
+  pipeline(workflowId: string): PipelineRun {
+    return new PipelineRun(this.temporal.workflow.getHandle<typeof retrainingPipeline>(workflowId), this.webUiUrl(workflowId));
+  }
+
+  /** Recent pipelines, newest first, with their stage from the search attributes. */
+  async listPipelines(limit = 20): Promise<{ workflowId: string; status: string; stage?: string; startTime: Date; promoted?: boolean }[]> {
+    const out = [];
+    for await (const wf of this.temporal.workflow.list({ query: `WorkflowType = 'retrainingPipeline'` })) {
+      const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
+      out.push({ workflowId: wf.workflowId, status: wf.status.name, stage: sa.Stage?.[0] as string | undefined, promoted: sa.Promoted?.[0] as boolean | undefined, startTime: wf.startTime });
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   /** Link to a workflow in the Temporal Web UI. */

@@ -46,6 +46,8 @@ export const SETTINGS = {
   chromaPort: setting({ env: 'CHROMA_PORT', schema: port, default: '8000', help: 'Port of the local Chroma server.' }),
   chromaUrl: setting({ env: 'CHROMA_URL', schema: url.optional(), help: 'Chroma server URL. Unset: the local one on CHROMA_PORT.' }),
   apiPort: setting({ env: 'API_PORT', schema: port, default: '8080', help: 'Port of the serving API and web page.' }),
+  dvcRemote: setting({ env: 'DVC_REMOTE', schema: optionalString, help: 'DVC remote for datasets (any DVC URL). Unset: <state dir>/dvc-remote.' }),
+  servingUrl: setting({ env: 'CORRECTLY_SERVING_URL', schema: url.optional(), help: 'Serving API the deploy stage notifies. Unset: the local one on API_PORT.' }),
   venvDir: setting({ env: 'CORRECTLY_VENV', schema: z.string().min(1), default: '.venv', help: 'Python venv holding mlflow, dvc and chroma.' }),
 
   openaiApiKey: setting({ env: 'OPENAI_API_KEY', schema: optionalString, secret: true, help: 'Enables the OpenAI teacher, baseline and judge.' }),
@@ -125,6 +127,10 @@ export function endpoints(c: Config) {
     temporalUiUrl: `http://${host}:${c.temporalUiPort}`,
     apiUrl: `http://${host}:${c.apiPort}`,
     venvBin: path.resolve(c.venvDir, 'bin'),
+    dvcRepo: path.join(stateDir, 'dvc'),
+    dvcRemote: c.dvcRemote ?? path.join(stateDir, 'dvc-remote'),
+    modelsDir: path.join(stateDir, 'models'),
+    servingUrl: c.servingUrl ?? `http://${host}:${c.apiPort}`,
   };
 }
 

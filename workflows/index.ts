@@ -1,2 +1,3 @@
 // Every workflow the workers register. Workflow code is deterministic: no I/O, only activities.
 export { stackHealthCheck } from './health-check';
+export { retrainingPipeline, generateBatchWorkflow } from './pipeline';

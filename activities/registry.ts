@@ -1,0 +1,91 @@
+/**
+ * Stages 5–7 bookkeeping: the MLflow model registry (aliases challenger / champion / previous) and
+ * the deploy notification. Each step is safe to repeat.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { stableId } from '../core/ids';
+import { ModelVersionSchema } from '../entities';
+import type { ActivityDeps } from './deps';
+
+export function registryActivities(deps: ActivityDeps) {
+  const rows = async () => (await deps.db()).getRepository(ModelVersionSchema);
+
+  return {
+    async registerCandidate(input: { pipelineId: string; modelName: string; runId: string; datasetMd5: string }): Promise<{ version: string }> {
+      const { mlflow } = deps;
+      await mlflow.ensureRegisteredModel(input.modelName, 'Correctly sentence corrector (promoted by the retraining pipeline)');
+      const run = await mlflow.getRun(input.runId);
+      const mv = await mlflow.findOrCreateModelVersion(input.modelName, input.runId, `${run.info.artifact_uri}/model`, {
+        pipeline_id: input.pipelineId,
+        dataset_md5: input.datasetMd5,
+      });
+      await mlflow.setAlias(input.modelName, 'challenger', mv.version);
+      await (await rows()).upsert(
+        {
+          id: stableId('mv', input.modelName, mv.version),
+          name: input.modelName,
+          version: mv.version,
+          pipelineId: input.pipelineId,
+          mlflowRunId: input.runId,
+          datasetMd5: input.datasetMd5,
+          status: 'candidate',
+        },
+        ['id'],
+      );
+      return { version: mv.version };
+    },
+
+    async promoteCandidate(input: { pipelineId: string; modelName: string; version: string; reasons: string[] }): Promise<{ champion: string; previous: string | null }> {
+      const { mlflow } = deps;
+      const repo = await rows();
+      const current = await mlflow.getByAlias(input.modelName, 'champion');
+      let previous: string | null = null;
+      if (current && current.version !== input.version) {
+        previous = current.version;
+        await mlflow.setAlias(input.modelName, 'previous', current.version);
+        await repo.update({ name: input.modelName, version: current.version }, { status: 'previous' });
+      } else if (current?.version === input.version) {
+        previous = (await mlflow.getByAlias(input.modelName, 'previous'))?.version ?? null; // retried after promotion
+      }
+      await mlflow.setAlias(input.modelName, 'champion', input.version);
+      await mlflow.setModelVersionTag(input.modelName, input.version, 'gate', 'promoted');
+      await mlflow.setModelVersionTag(input.modelName, input.version, 'gate_reasons', input.reasons.join(' | ').slice(0, 5000));
+      const challenger = await mlflow.getByAlias(input.modelName, 'challenger');
+      if (challenger?.version === input.version) await mlflow.deleteAlias(input.modelName, 'challenger');
+      await repo.update({ name: input.modelName, version: input.version }, { status: 'champion', promotedAt: new Date(), gate: { promoted: true, reasons: input.reasons } });
+      return { champion: input.version, previous };
+    },
+
+    async rejectCandidate(input: { pipelineId: string; modelName: string; version: string; reasons: string[] }): Promise<void> {
+      const { mlflow } = deps;
+      await mlflow.setModelVersionTag(input.modelName, input.version, 'gate', 'rejected');
+      await mlflow.setModelVersionTag(input.modelName, input.version, 'gate_reasons', input.reasons.join(' | ').slice(0, 5000));
+      const challenger = await mlflow.getByAlias(input.modelName, 'challenger');
+      if (challenger?.version === input.version) await mlflow.deleteAlias(input.modelName, 'challenger');
+      await (await rows()).update({ name: input.modelName, version: input.version }, { status: 'rejected', gate: { promoted: false, reasons: input.reasons } });
+    },
+
+    /** Asks the serving API to load the new champion; serving also loads it on start. */
+    async deployChampion(input: { modelName: string; version: string }): Promise<{ served: boolean; detail: string }> {
+      const url = `${deps.paths.servingUrl}/admin/reload`;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(deps.config.apiAdminKey ? { authorization: `Bearer ${deps.config.apiAdminKey}` } : {}) },
+          body: JSON.stringify({ modelName: input.modelName, version: input.version }),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch {
+        return { served: false, detail: `no serving API at ${deps.paths.servingUrl}; it loads the champion alias when it starts` };
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw ApplicationFailure.nonRetryable(`serving API refused the reload (HTTP ${res.status}): set CORRECTLY_ADMIN_KEY to the API's admin key`, 'DeployUnauthorized');
+      }
+      if (!res.ok) throw new Error(`serving API reload failed: HTTP ${res.status} ${await res.text()}`);
+      const body = (await res.json()) as { modelVersion?: string };
+      if (body.modelVersion !== input.version) throw new Error(`serving API reports model version ${body.modelVersion}, expected ${input.version}`);
+      return { served: true, detail: `serving v${input.version} at ${deps.paths.servingUrl}` };
+    },
+  };
+}

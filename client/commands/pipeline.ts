@@ -1,0 +1,175 @@
+import type { Command } from 'commander';
+import { CorrectlyClient, InvalidInputError } from '../index';
+import { endpoints } from '../../core/config';
+import type { PipelineInput, PipelineProgress, PipelineResult } from '../../workflows/pipeline-types';
+import { action, cliConfig, table, UsageError } from './util';
+
+function int(name: string) {
+  return (v: string) => {
+    if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
+    return Number(v);
+  };
+}
+function num(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+    return n;
+  };
+}
+
+interface StartOpts {
+  samples?: number; batchSize?: number; seed?: number; reasonLanguage?: string; teacher?: string; trainer?: string;
+  embedder?: string; baseline?: string; minGleuDelta?: number; jflegLimit?: number; approval?: boolean; modelName?: string;
+  trigger?: string; wait?: boolean; json?: boolean; id?: string;
+}
+
+export function pipelineInputFromOptions(o: StartOpts): PipelineInput {
+  const input: Record<string, unknown> = {};
+  if (o.modelName !== undefined) input.modelName = o.modelName;
+  if (o.samples !== undefined) input.samples = o.samples;
+  if (o.batchSize !== undefined) input.batchSize = o.batchSize;
+  if (o.seed !== undefined) input.seed = o.seed;
+  if (o.reasonLanguage !== undefined) input.reasonLanguage = o.reasonLanguage;
+  if (o.trigger !== undefined) input.trigger = o.trigger;
+  const backends: Record<string, unknown> = {};
+  if (o.teacher) backends.teacher = o.teacher;
+  if (o.trainer) backends.trainer = o.trainer;
+  if (o.embedder) backends.embedder = o.embedder;
+  if (o.baseline) backends.baseline = o.baseline;
+  if (Object.keys(backends).length) input.backends = backends;
+  const gate: Record<string, unknown> = {};
+  if (o.minGleuDelta !== undefined) gate.minGleuDelta = o.minGleuDelta;
+  if (o.jflegLimit !== undefined) gate.jflegLimit = o.jflegLimit;
+  if (Object.keys(gate).length) input.gate = gate;
+  if (o.approval) input.approval = { required: true };
+  return input as PipelineInput;
+}
+
+export function formatResult(r: PipelineResult, links: { temporal: string; mlflow: string }): string {
+  const m = r.metrics;
+  const row = (name: string, s: typeof m.candidate | null) =>
+    s ? { system: name, version: s.modelVersion ?? '-', 'jfleg gleu': s.jfleg.gleu.toFixed(4), 'heldout gleu': s.heldout.gleu.toFixed(4), 'no-change': s.heldout.noChangeRate.toFixed(3), 'p50 ms': s.jfleg.latencyMsP50.toFixed(1) } : null;
+  const rows = [row('candidate', m.candidate), row('champion', m.champion), row('harper', m.harper)].filter(Boolean) as Record<string, string>[];
+  return [
+    `pipeline   ${r.pipelineId}`,
+    `dataset    md5 ${r.datasetVersion.md5}  (${r.datasetVersion.counts.train} train / ${r.datasetVersion.counts.valid} valid / ${r.datasetVersion.counts.test} test)`,
+    `candidate  v${r.candidateVersion}  (MLflow run ${r.mlflowRunId})`,
+    '',
+    table(rows),
+    '',
+    `vs ${m.comparison.reference}: Δ GLEU ${m.comparison.delta >= 0 ? '+' : ''}${m.comparison.delta.toFixed(4)}  95% CI [${m.comparison.ci[0].toFixed(4)}, ${m.comparison.ci[1].toFixed(4)}]`,
+    `promoted   ${r.promoted ? 'yes' : 'no'}: ${r.why.join('; ')}`,
+    r.deployed ? `deployed   ${r.deployed.detail}` : '',
+    '',
+    `Temporal Web UI  ${links.temporal}`,
+    `MLflow           ${links.mlflow}`,
+  ].filter((l) => l !== null).join('\n');
+}
+
+function formatProgress(p: PipelineProgress): string {
+  return [
+    `${p.pipelineId}: ${p.state} (stage ${p.stage})`,
+    table(Object.entries(p.stages).map(([name, s]) => ({ stage: name, status: s.status, summary: s.summary ?? '' }))),
+  ].join('\n');
+}
+
+export function mlflowRunUrl(mlflowUrl: string, runId: string) {
+  return `${mlflowUrl}/#/runs/${runId}`;
+}
+
+export function registerPipeline(program: Command) {
+  const pipeline = program.command('pipeline').description('Start and follow retraining pipelines');
+  pipeline
+    .command('start')
+    .description('start a retraining pipeline (generate → validate → version → train → evaluate → promote → deploy)')
+    .option('--samples <n>', 'samples to generate', int('samples'))
+    .option('--batch-size <n>', 'samples per generation batch', int('batch-size'))
+    .option('--seed <n>', 'random seed', int('seed'))
+    .option('--reason-language <ko|en>', 'language of explanations')
+    .option('--teacher <noise|openai|ollama>', 'teacher backend')
+    .option('--trainer <rules|lora>', 'trainer backend')
+    .option('--embedder <local|openai|ollama>', 'embedder for near-duplicate detection')
+    .option('--baseline <none|openai|ollama>', 'LLM baseline to compare against')
+    .option('--min-gleu-delta <x>', 'GLEU the candidate must gain over the reference', num('min-gleu-delta'))
+    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', int('jfleg-limit'))
+    .option('--approval', 'require a human approval before promotion')
+    .option('--model-name <name>', 'registered model name')
+    .option('--trigger <text>', 'why this run was started')
+    .option('--id <workflowId>', 'workflow id (default: pipeline-<time>-<random>)')
+    .option('--wait', 'wait for the result and print a summary')
+    .option('--json', 'print JSON')
+    .action(action(async (o: StartOpts) => {
+      const config = cliConfig();
+      const client = await CorrectlyClient.connect(config);
+      try {
+        const run = await client.startPipeline(pipelineInputFromOptions(o), { workflowId: o.id }).catch((e) => {
+          if (e instanceof InvalidInputError) throw new UsageError(`invalid pipeline input: ${e.message}`);
+          throw e;
+        });
+        if (!o.wait) {
+          console.log(o.json ? JSON.stringify({ workflowId: run.workflowId, webUi: run.webUiUrl }) : `started ${run.workflowId}\n${run.webUiUrl}`);
+          return;
+        }
+        if (!o.json) console.log(`started ${run.workflowId} — follow it at ${run.webUiUrl}`);
+        const result = await run.result();
+        const mlflow = mlflowRunUrl(endpoints(config).mlflowUrl, result.mlflowRunId);
+        console.log(o.json ? JSON.stringify({ ...result, links: { temporal: run.webUiUrl, mlflow } }, null, 2) : formatResult(result, { temporal: run.webUiUrl, mlflow }));
+      } finally {
+        await client.close();
+      }
+    }));
+  pipeline
+    .command('status <workflowId>')
+    .description('show the stages of a pipeline')
+    .option('--json', 'print JSON')
+    .action(action(async (id: string, o: { json?: boolean }) => {
+      const client = await CorrectlyClient.connect(cliConfig());
+      try {
+        const p = await client.pipeline(id).progress();
+        console.log(o.json ? JSON.stringify(p, null, 2) : formatProgress(p));
+      } finally {
+        await client.close();
+      }
+    }));
+  pipeline
+    .command('list')
+    .description('list recent pipelines')
+    .option('--limit <n>', 'how many', int('limit'), 20)
+    .option('--json', 'print JSON')
+    .action(action(async (o: { limit: number; json?: boolean }) => {
+      const client = await CorrectlyClient.connect(cliConfig());
+      try {
+        const rows = await client.listPipelines(o.limit);
+        console.log(o.json ? JSON.stringify(rows, null, 2) : table(rows.map((r) => ({ workflow: r.workflowId, status: r.status, stage: r.stage ?? '-', promoted: r.promoted === undefined ? '-' : String(r.promoted), started: r.startTime.toISOString() }))));
+      } finally {
+        await client.close();
+      }
+    }));
+  pipeline
+    .command('cancel <workflowId> [reason]')
+    .description('cancel a running pipeline')
+    .action(action(async (id: string, reason?: string) => {
+      const client = await CorrectlyClient.connect(cliConfig());
+      try {
+        await client.pipeline(id).cancel(reason);
+        console.log(`cancel requested for ${id}`);
+      } finally {
+        await client.close();
+      }
+    }));
+  pipeline
+    .command('approve <workflowId>')
+    .description('approve (or --reject) the candidate of a pipeline awaiting approval')
+    .requiredOption('--reviewer <name>', 'who decides')
+    .option('--reject', 'reject instead of approve')
+    .option('--comment <text>', 'why')
+    .action(action(async (id: string, o: { reviewer: string; reject?: boolean; comment?: string }) => {
+      const client = await CorrectlyClient.connect(cliConfig());
+      try {
+        console.log(await client.pipeline(id).approve({ approved: !o.reject, reviewer: o.reviewer, comment: o.comment }));
+      } finally {
+        await client.close();
+      }
+    }));
+}
