@@ -3,10 +3,14 @@
  */
 import type { ActivityDeps } from './deps';
 import { healthActivities } from './health';
+import { registryActivities } from './registry';
+import { versionActivities } from './version';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
+    ...versionActivities(deps),
+    ...registryActivities(deps),
   };
 }
 

@@ -2,6 +2,9 @@
 /** The `correctly` command line. Each command group lives in client/commands/. */
 import { Command } from 'commander';
 import { registerDb } from './commands/db';
+import { registerDemo } from './commands/demo';
+import { registerGleu } from './commands/gleu';
+import { registerPipeline } from './commands/pipeline';
 import { registerStack } from './commands/stack';
 
 const program = new Command('correctly')
@@ -10,5 +13,8 @@ const program = new Command('correctly')
 
 registerStack(program);
 registerDb(program);
+registerPipeline(program);
+registerGleu(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

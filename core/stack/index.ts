@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { type Config, endpoints } from '../config';
+import { CPU_QUEUE } from '../../worker/queues';
+import { type Config, endpoints, SETTINGS } from '../config';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
@@ -16,7 +17,7 @@ export { StackError } from './process';
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface Component {
-  name: 'temporal' | 'database' | 'mlflow' | 'chroma';
+  name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'worker';
   label: string;
   /** False when the config points at an external server, which the stack then only health-checks. */
   embedded: boolean;
@@ -178,6 +179,23 @@ export function components(c: Config): Component[] {
       healthy: () => httpOk(`${e.chromaUrl}/api/v2/heartbeat`),
       startTimeoutMs: 60_000,
     },
+    {
+      name: 'worker',
+      label: `CPU worker (${CPU_QUEUE})`,
+      embedded: true,
+      ports: [],
+      urls: { queue: CPU_QUEUE },
+      process: () => ({
+        name: 'worker',
+        cmd: process.execPath,
+        args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'],
+        cwd: PROJECT_ROOT,
+        env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      }),
+      // Healthy once Temporal sees a poller with this process's identity on the queue.
+      healthy: async () => pollerAlive(c, CPU_QUEUE),
+      startTimeoutMs: 120_000,
+    },
   ];
 }
 
@@ -247,5 +265,22 @@ export class Stack {
         return { name: p.name, label: p.label, embedded: p.embedded, state, pid, urls: p.urls };
       }),
     );
+  }
+}
+
+/** The config as env vars, so a child process (a worker) sees exactly this config. */
+function settingsEnv(c: Config): Record<string, string | undefined> {
+  return Object.fromEntries(
+    (Object.entries(SETTINGS) as [keyof typeof SETTINGS, { env: string }][]).map(([k, s]) => [s.env, c[k] === undefined ? undefined : String(c[k])]),
+  );
+}
+
+async function pollerAlive(c: Config, queue: string): Promise<boolean> {
+  const conn = await Connection.connect({ address: c.temporalAddress, connectTimeout: 2000 });
+  try {
+    const res = await conn.workflowService.describeTaskQueue({ namespace: c.temporalNamespace, taskQueue: { name: queue }, taskQueueType: 1 });
+    return (res.pollers ?? []).some((p) => p.identity?.startsWith('cpu-worker@'));
+  } finally {
+    await conn.close();
   }
 }
