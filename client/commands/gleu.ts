@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { splitLines } from '../../core/eval/jfleg';
 import { DEFAULT_ITERATIONS, GleuInputError, type GleuResult, gleuCorpus } from '../../core/gleu/gleu';
 import { UsageError, action } from './util';
 
@@ -49,9 +50,7 @@ export function readLines(path: string, flag: string): string[] {
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
     throw new UsageError(`${flag} ${path}: ${why}`);
   }
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  return splitLines(text);
 }
 
 /** Rounds to 6 decimals, as the JFLEG scorer prints ('%f'). */
