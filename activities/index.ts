@@ -3,13 +3,17 @@
  */
 import type { ActivityDeps } from './deps';
 import { healthActivities } from './health';
+import { evaluateActivities } from './evaluate';
 import { registryActivities } from './registry';
+import { trainActivities } from './train';
 import { versionActivities } from './version';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
     ...versionActivities(deps),
+    ...trainActivities(deps),
+    ...evaluateActivities(deps),
     ...registryActivities(deps),
   };
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `correctly` command line. Each command group lives in client/commands/. */
 import { Command } from 'commander';
+import '../core/engines/champion'; // registers the `champion` engine
+import { registerCorrect } from './commands/correct';
 import { registerDb } from './commands/db';
 import { registerDemo } from './commands/demo';
 import { registerGleu } from './commands/gleu';
@@ -15,6 +17,7 @@ registerStack(program);
 registerDb(program);
 registerPipeline(program);
 registerGleu(program);
+registerCorrect(program);
 registerDemo(program);
 
 await program.parseAsync(process.argv);

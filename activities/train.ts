@@ -1,0 +1,107 @@
+/**
+ * Stage 4 on CPU: learn the rules model (context edit rules over Harper) from the training split,
+ * log it to MLflow as the run's model artifact. One MLflow run per pipeline: the run is found by
+ * its key tag, so a retry after a worker crash continues the same run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { RULES_ARTIFACT } from '../core/engines/champion';
+import { trainRuleModel, type TrainOptions } from '../core/engines/rules';
+import { splitLines } from '../core/eval/jfleg';
+import { stableId } from '../core/ids';
+import { PROJECT_ROOT } from '../core/stack/index';
+import { TrainingRunSchema } from '../entities';
+import type { ActivityDeps } from './deps';
+
+export interface TrainInput {
+  pipelineId: string;
+  modelName: string;
+  datasetMd5: string;
+  datasetPath: string;
+  seed: number;
+  trigger: string;
+  options?: TrainOptions;
+}
+export interface TrainOutput {
+  runId: string;
+  backend: 'rules' | 'lora';
+  artifactPath: string;
+  metrics: Record<string, number>;
+}
+
+export function experimentName(modelName: string) {
+  return `correctly/${modelName}`;
+}
+
+let gitCommit: string | undefined;
+export function currentGitCommit(): string {
+  gitCommit ??= process.env.CORRECTLY_GIT_COMMIT ?? (() => {
+    try {
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return gitCommit;
+}
+
+export function readSplit(datasetPath: string, split: 'train' | 'valid' | 'test'): { id: string; awkward: string; corrected: string; reason: string }[] {
+  return splitLines(readFileSync(path.join(datasetPath, `${split}.jsonl`), 'utf8')).map((l) => JSON.parse(l));
+}
+
+/** Finds or creates the pipeline's training run and records its lineage. */
+export async function trainingRun(deps: ActivityDeps, input: TrainInput, backend: 'rules' | 'lora') {
+  const expId = await deps.mlflow.experimentId(experimentName(input.modelName));
+  const run = await deps.mlflow.findOrCreateRun(expId, `${input.pipelineId}/train`, `train ${input.pipelineId}`, {
+    pipeline_id: input.pipelineId,
+    dataset_md5: input.datasetMd5,
+    trainer: backend,
+    trigger: input.trigger,
+    'mlflow.source.git.commit': currentGitCommit(),
+  });
+  return run;
+}
+
+export function trainActivities(deps: ActivityDeps) {
+  return {
+    async trainRulesModel(input: TrainInput): Promise<TrainOutput> {
+      const { mlflow } = deps;
+      const run = await trainingRun(deps, input, 'rules');
+      const runId = run.info.run_id;
+      const artifactPath = path.join(deps.paths.modelsDir, runId, 'rules.json');
+      const rowId = stableId('train', input.pipelineId);
+      const rows = (await deps.db()).getRepository(TrainingRunSchema);
+      if (run.info.status === 'FINISHED') {
+        const done = await rows.findOneBy({ id: rowId });
+        return { runId, backend: 'rules', artifactPath, metrics: done?.metrics ?? {} };
+      }
+      await rows.upsert({ id: rowId, pipelineId: input.pipelineId, backend: 'rules', status: 'running', datasetMd5: input.datasetMd5, mlflowRunId: runId, params: { seed: input.seed, ...input.options }, startedAt: new Date() }, ['id']);
+
+      const train = readSplit(input.datasetPath, 'train');
+      const valid = readSplit(input.datasetPath, 'valid');
+      Context.current().heartbeat({ stage: 'training', pairs: train.length });
+      const t0 = performance.now();
+      // The valid split drops rules that are wrong more often than right on unseen pairs.
+      const toPair = (s: { awkward: string; corrected: string }) => ({ source: s.awkward, target: s.corrected });
+      const model = trainRuleModel(train.map(toPair), input.options, valid.map(toPair));
+      const trainSeconds = (performance.now() - t0) / 1000;
+      Context.current().heartbeat({ stage: 'uploading', rules: model.rules.length });
+
+      const json = JSON.stringify(model.toJSON());
+      mkdirSync(path.dirname(artifactPath), { recursive: true });
+      writeFileSync(artifactPath, json);
+      await mlflow.uploadArtifact(run, RULES_ARTIFACT, json);
+      await mlflow.uploadArtifact(run, 'model/README.md', `# Correctly rules model\n\nContext edit rules learnt from ${train.length} training pairs (dataset md5 ${input.datasetMd5}), applied after Harper.\nLoad with \`RuleModel.fromJSON\` (core/engines/rules.ts).\n`);
+      const metrics = { train_pairs: train.length, valid_pairs: valid.length, rules: model.rules.length, train_seconds: trainSeconds };
+      await mlflow.logBatch(runId, {
+        params: { dataset_md5: input.datasetMd5, dataset_path: input.datasetPath, seed: input.seed, trainer: 'rules', git_commit: currentGitCommit(), ...Object.fromEntries(Object.entries(input.options ?? {}).map(([k, v]) => [`rules_${k}`, String(v)])) },
+        metrics,
+      });
+      await mlflow.endRun(runId, 'FINISHED');
+      await rows.update({ id: rowId }, { status: 'succeeded', metrics, artifactPath, finishedAt: new Date() });
+      return { runId, backend: 'rules', artifactPath, metrics };
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Scores a corrector on the frozen eval sets: the pipeline's held-out split and JFLEG dev.
+ * Outputs of fixed systems (Harper, a registered model version) are cached per
+ * (system, eval-set digest), so they are computed — or paid for — once.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { sha256 } from '../ids';
+import { gleuCorpus } from '../gleu/gleu';
+import { detokenize, tokenize } from '../text/tokenize';
+import type { Corrector, ReasonLanguage } from '../engines/types';
+import type { EvalMetrics } from '../../workflows/pipeline-types';
+
+export interface EvalSet {
+  name: string;
+  /** Sentences to correct, as the corrector sees them (plain text). */
+  inputs: string[];
+  /** Source side for GLEU, tokenized. */
+  sources: string[];
+  /** references[k][i], tokenized. */
+  references: string[][];
+  /** Sentences that need no change (plain text), for the no-change rate. */
+  correct: string[];
+}
+
+export interface SystemOutputs {
+  outputs: string[];
+  correctOutputs: string[];
+  latenciesMs: number[];
+}
+
+export function evalSetDigest(set: EvalSet): string {
+  return sha256(JSON.stringify([set.name, set.inputs, set.references, set.correct])).slice(0, 16);
+}
+
+/** JFLEG dev as an eval set: plain-text inputs, tokenized sources and references. */
+export function jflegEvalSet(src: string[], refs: string[][]): EvalSet {
+  const inputs = src.map(detokenize);
+  // Sentences whose every reference equals the source need no change.
+  const correct = src.filter((s, i) => refs.every((r) => r[i].trim() === s.trim())).map(detokenize);
+  return { name: 'jfleg-dev', inputs, sources: src, references: refs, correct };
+}
+
+/** A held-out split (awkward → corrected pairs, plain text) as an eval set. */
+export function heldoutEvalSet(name: string, pairs: { awkward: string; corrected: string }[]): EvalSet {
+  return {
+    name,
+    inputs: pairs.map((p) => p.awkward),
+    sources: pairs.map((p) => tokenize(p.awkward)),
+    references: [pairs.map((p) => tokenize(p.corrected))],
+    correct: pairs.map((p) => p.corrected),
+  };
+}
+
+export async function runSystem(corrector: Corrector, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
+  const outputs: string[] = [];
+  const latenciesMs: number[] = [];
+  const total = set.inputs.length + set.correct.length;
+  for (const [i, text] of set.inputs.entries()) {
+    const t0 = performance.now();
+    outputs.push(text.trim() ? (await corrector.correct(text, { reasonLanguage })).corrected : text);
+    latenciesMs.push(performance.now() - t0);
+    if (onProgress && i % 50 === 0) onProgress(i, total);
+  }
+  const correctOutputs: string[] = [];
+  for (const [i, text] of set.correct.entries()) {
+    correctOutputs.push((await corrector.correct(text, { reasonLanguage })).corrected);
+    if (onProgress && i % 50 === 0) onProgress(set.inputs.length + i, total);
+  }
+  return { outputs, correctOutputs, latenciesMs };
+}
+
+/** runSystem with a file cache keyed by system id and eval-set digest. */
+export async function runSystemCached(cacheDir: string, systemKey: string, corrector: () => Promise<Corrector>, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
+  const file = path.join(cacheDir, `${systemKey.replace(/[^A-Za-z0-9._-]+/g, '_')}-${evalSetDigest(set)}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SystemOutputs;
+  const out = await runSystem(await corrector(), set, reasonLanguage, onProgress);
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(out));
+  return out;
+}
+
+function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+export function scoreSystem(set: EvalSet, out: SystemOutputs): EvalMetrics {
+  const hyps = out.outputs.map((o) => tokenize(o));
+  const g = gleuCorpus({ sources: set.sources, references: set.references, hypotheses: hyps });
+  const unchanged = set.correct.filter((c, i) => out.correctOutputs[i].trim() === c.trim()).length;
+  // Over-correction: the sentence needed no change (its first reference equals the source) but was changed.
+  let needNoChange = 0;
+  let changedAnyway = 0;
+  set.sources.forEach((s, i) => {
+    if (set.references[0][i].trim() === s.trim()) {
+      needNoChange++;
+      if (hyps[i].trim() !== s.trim()) changedAnyway++;
+    }
+  });
+  return {
+    gleu: g.gleu,
+    gleuStd: g.std,
+    gleuCi: g.ci,
+    noChangeRate: set.correct.length ? unchanged / set.correct.length : 1,
+    overCorrectionRate: needNoChange ? changedAnyway / needNoChange : 0,
+    latencyMsP50: percentile(out.latenciesMs, 0.5),
+    latencyMsP95: percentile(out.latenciesMs, 0.95),
+    sentences: set.inputs.length,
+  };
+}
