@@ -66,5 +66,12 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
+  # 5. compose-check: validates compose.yaml with compose-go, the Compose Specification's loader.
+  h=$(hash_of infra/compose-check/go.mod infra/compose-check/go.sum infra/compose-check/main.go)
+  if [ ! -x .tools/bin/compose-check ] || [ "$(cat $stamp_dir/compose-check 2>/dev/null)" != "$h" ]; then
+    say "building compose-check (compose-go)"
+    (cd infra/compose-check && GOTOOLCHAIN=local go build -o "$root/.tools/bin/compose-check" .)
+    echo "$h" > $stamp_dir/compose-check
+  fi
 fi
 say "ready"

@@ -1,0 +1,2 @@
+-- MLflow keeps its registry in its own database beside Correctly's and Temporal's.
+CREATE DATABASE mlflow;
