@@ -6,12 +6,14 @@ import { healthActivities } from './health';
 import { evaluateActivities } from './evaluate';
 import { registryActivities } from './registry';
 import { trainActivities } from './train';
+import { validateActivities } from './validate';
 import { versionActivities } from './version';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
     ...versionActivities(deps),
+    ...validateActivities(deps),
     ...trainActivities(deps),
     ...evaluateActivities(deps),
     ...registryActivities(deps),
