@@ -63,7 +63,7 @@ export function validateActivities(deps: ActivityDeps) {
               { id: res.id },
               {
                 status: res.status,
-                rejectionReasons: res.reasons.map((x) => ({ code: x.code, detail: x.detail })),
+                rejectionReasons: res.reasons.map((x) => ({ code: x.code, detail: x.detail, ...(x.field ? { field: x.field } : {}), ...(x.duplicateOf ? { duplicateOf: x.duplicateOf, similarity: x.similarity } : {}) })),
                 redactions: res.redactions.map((x) => ({ field: x.field, type: x.type, start: x.start, end: x.end })),
                 awkward: res.sample.awkward,
                 corrected: res.sample.corrected,

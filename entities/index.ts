@@ -147,7 +147,7 @@ export interface GeneratedSample {
   reasonLanguage: 'ko' | 'en';
   errorTypes: string[];
   status: SampleStatus;
-  rejectionReasons: { code: string; detail?: string }[];
+  rejectionReasons: { code: string; detail?: string; field?: string; duplicateOf?: string; similarity?: number }[];
   redactions: { field: string; type: string; start: number; end: number }[];
   split: 'train' | 'valid' | 'test' | null;
   tokens: { prompt: number; completion: number } | null;

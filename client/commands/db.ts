@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { endpoints } from '../../core/config';
-import { createDataSource } from '../../entities/data-source';
+import { seedDatabase } from '../../core/db/seed';
+import { createDataSource, openDatabase } from '../../entities/data-source';
 import { action, cliConfig, table } from './util';
 
 async function withDataSource<T>(fn: (ds: ReturnType<typeof createDataSource>) => Promise<T>): Promise<T> {
@@ -37,5 +38,16 @@ export function registerDb(program: Command) {
         return ds.migrations.map((m) => ({ migration: m.name!, state: appliedNames.has(m.name!) ? 'applied' : 'pending' }));
       });
       console.log(table(rows));
+    }));
+  db.command('seed')
+    .description('load the seed data (idempotent: seeding twice leaves the same rows); migrates first')
+    .action(action(async () => {
+      const ds = await openDatabase(endpoints(cliConfig()).databaseUrl, { poolSize: 2 });
+      try {
+        const counts = await seedDatabase(ds);
+        console.log(Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', '));
+      } finally {
+        await ds.destroy();
+      }
     }));
 }
