@@ -4,6 +4,8 @@
 import type { ActivityDeps } from './deps';
 import { healthActivities } from './health';
 import { evaluateActivities } from './evaluate';
+import { finetuneActivities } from './finetune';
+import { generateActivities } from './generate';
 import { registryActivities } from './registry';
 import { trainActivities } from './train';
 import { validateActivities } from './validate';
@@ -13,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...healthActivities(deps),
     ...versionActivities(deps),
+    ...generateActivities(deps),
     ...validateActivities(deps),
     ...trainActivities(deps),
     ...evaluateActivities(deps),
@@ -21,9 +24,10 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 /** Activities the GPU queue runs: only the fine-tune. */
-export function createGpuActivities(_deps: ActivityDeps) {
-  return {};
+export function createGpuActivities(deps: ActivityDeps) {
+  return finetuneActivities(deps);
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** Every activity a workflow may call, whichever queue runs it. */
+export type Activities = ReturnType<typeof createActivities> & ReturnType<typeof createGpuActivities>;
 export type { DependencyReport } from './health';

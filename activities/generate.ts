@@ -1,0 +1,114 @@
+/**
+ * Stage 1: a batch of training triples from the teacher, one-shot prompted from the stored template
+ * with a clean sentence of the Text Repository and an example of the same form.
+ * Idempotent: sample ids are (pipeline, batch, index), so a retried batch only fills the gaps.
+ */
+import { Context } from '@temporalio/activity';
+import { In } from 'typeorm';
+import { stableId } from '../core/ids';
+import { createTeacher, type TeacherBackendName } from '../core/teacher/backends';
+import { renderTemplate } from '../core/teacher/template';
+import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';
+import type { ActivityDeps } from './deps';
+import { ApplicationFailure } from '@temporalio/activity';
+
+export interface GenerateBatchInput {
+  pipelineId: string;
+  batch: number;
+  count: number;
+  seed: number;
+  teacher: TeacherBackendName;
+  reasonLanguage: 'ko' | 'en';
+  templateName?: string;
+}
+export interface GenerateBatchOutput {
+  batch: number;
+  generated: number;
+  /** Sentences the teacher could not turn into a triple (e.g. no error type applies). */
+  skipped: number;
+  /** Teacher output that failed its schema: stored as rejected samples. */
+  invalid: number;
+}
+
+/** Small deterministic PRNG (mulberry32) for choosing texts and examples. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateActivities(deps: ActivityDeps) {
+  return {
+    async generateBatch(input: GenerateBatchInput): Promise<GenerateBatchOutput> {
+      const ctx = Context.current();
+      const db = await deps.db();
+      const templateName = input.templateName ?? 'triple-generation';
+      const template = await db.getRepository(PromptTemplateSchema).findOne({ where: { name: templateName }, order: { version: 'DESC' } });
+      if (!template) throw ApplicationFailure.nonRetryable(`prompt template "${templateName}" not found: run \`correctly db seed\``, 'InvalidInput');
+      const texts = await db.getRepository(TextEntrySchema).find({ where: { language: 'en', task: 'gec' }, order: { id: 'ASC' } });
+      if (!texts.length) throw ApplicationFailure.nonRetryable('the Text Repository is empty: run `correctly db seed`', 'InvalidInput');
+      const examples = await db.getRepository(ExampleSchema).find({ where: { reasonLanguage: input.reasonLanguage }, order: { id: 'ASC' } });
+      if (!examples.length) throw ApplicationFailure.nonRetryable(`no one-shot examples with ${input.reasonLanguage} reasons: run \`correctly db seed\``, 'InvalidInput');
+
+      const samples = db.getRepository(GeneratedSampleSchema);
+      const ids = Array.from({ length: input.count }, (_, i) => stableId('smp', input.pipelineId, input.batch, i));
+      const done = new Set((await samples.find({ select: { id: true }, where: { id: In(ids) } })).map((s) => s.id));
+      const teacher = createTeacher(input.teacher, deps.config);
+      const rand = prng(input.seed * 100_003 + input.batch);
+      const out: GenerateBatchOutput = { batch: input.batch, generated: done.size, skipped: 0, invalid: 0 };
+      let pending: Partial<GeneratedSample>[] = [];
+      const flush = async () => {
+        if (!pending.length) return;
+        await samples.upsert(pending, ['id']);
+        pending = [];
+        ctx.heartbeat({ generated: out.generated });
+      };
+
+      for (let i = 0; i < input.count; i++) {
+        // Draw for every index, done or not, so a resumed batch makes the same choices.
+        const text = texts[Math.floor(rand() * texts.length)];
+        const sameForm = examples.filter((e) => e.form === text.form);
+        const pool = sameForm.length ? sameForm : examples;
+        const example = pool[Math.floor(rand() * pool.length)];
+        if (done.has(ids[i])) continue;
+        const prompt = renderTemplate(template.body, {
+          form_form: text.form,
+          mapping_emotion_form_tone: `${text.tone} ${text.form}`,
+          example_example: `Awkward: ${example.awkward}\nCorrected: ${example.corrected}\nReason: ${example.reason}`,
+          reason_language: input.reasonLanguage === 'ko' ? 'Korean' : 'English',
+          text: text.text,
+        });
+        const base = { id: ids[i], pipelineId: input.pipelineId, batch: input.batch, language: text.language, task: text.task, teacher: teacher.name, sourceTextId: text.id, exampleId: example.id, templateId: template.id };
+        const result = await teacher.generate({
+          text: text.text,
+          form: text.form,
+          tone: text.tone,
+          example: { awkward: example.awkward, corrected: example.corrected, reason: example.reason, errorTypes: example.errorTypes },
+          reasonLanguage: input.reasonLanguage,
+          seed: input.seed * 1_000_003 + input.batch * 10_007 + i,
+          prompt,
+        });
+        if (result.kind === 'skipped') {
+          out.skipped++;
+          continue;
+        }
+        if (result.kind === 'invalid') {
+          // Kept, so every rejection is on record with its reason.
+          out.invalid++;
+          pending.push({ ...base, awkward: result.raw.slice(0, 10_000), corrected: '', reason: '', reasonLanguage: input.reasonLanguage, errorTypes: [], status: 'rejected', rejectionReasons: [{ code: 'teacher_invalid_output', detail: result.error }], tokens: result.tokens ?? null });
+        } else {
+          out.generated++;
+          pending.push({ ...base, ...result.triple, status: 'pending', rejectionReasons: [], redactions: [], split: null, tokens: result.tokens ?? null });
+        }
+        if (pending.length >= 100) await flush();
+      }
+      await flush();
+      return out;
+    },
+  };
+}
