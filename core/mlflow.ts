@@ -41,6 +41,20 @@ const ModelVersion = z.object({
 });
 export type MlflowModelVersion = z.infer<typeof ModelVersion>;
 
+/**
+ * fetch, retried once when a pooled keep-alive socket turns out to be closed by the server
+ * (uvicorn closes idle connections after 5 s): such a request never reached MLflow.
+ */
+async function fetchFresh(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const code = (e as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw e;
+    return fetch(url, { ...init, signal: init.signal });
+  }
+}
+
 export class MlflowClient {
   constructor(readonly baseUrl: string, private readonly timeoutMs = 30_000) {}
 
@@ -48,8 +62,9 @@ export class MlflowClient {
     let url = `${this.baseUrl}/api/2.0/mlflow/${api}`;
     const init: RequestInit = { method, signal: AbortSignal.timeout(this.timeoutMs), headers: { 'content-type': 'application/json' } };
     if (body && (method === 'GET' || method === 'DELETE')) url += '?' + new URLSearchParams(Object.entries(body).map(([k, v]) => [k, String(v)]));
-    else if (body) init.body = JSON.stringify(body);
-    const res = await fetch(url, init);
+    // MLflow's DELETE endpoints read their fields from the JSON body; GET ones from the query.
+    if (body && method !== 'GET') init.body = JSON.stringify(body);
+    const res = await fetchFresh(url, init);
     const text = await res.text();
     if (!res.ok) {
       let code = `HTTP_${res.status}`;
@@ -135,12 +150,12 @@ export class MlflowClient {
   }
 
   async uploadArtifact(run: MlflowRun, relPath: string, content: string | Buffer): Promise<void> {
-    const res = await fetch(this.artifactUrl(run, relPath), { method: 'PUT', body: content, signal: AbortSignal.timeout(this.timeoutMs * 4) });
+    const res = await fetchFresh(this.artifactUrl(run, relPath), { method: 'PUT', body: content, signal: AbortSignal.timeout(this.timeoutMs * 4) });
     if (!res.ok) throw new MlflowError(res.status, `HTTP_${res.status}`, `MLflow artifact upload ${relPath}: ${await res.text()}`);
   }
 
   async downloadArtifact(run: MlflowRun, relPath: string): Promise<Buffer> {
-    const res = await fetch(this.artifactUrl(run, relPath), { signal: AbortSignal.timeout(this.timeoutMs * 4) });
+    const res = await fetchFresh(this.artifactUrl(run, relPath), { signal: AbortSignal.timeout(this.timeoutMs * 4) });
     if (!res.ok) throw new MlflowError(res.status, `HTTP_${res.status}`, `MLflow artifact download ${relPath}: HTTP ${res.status}`);
     return Buffer.from(await res.arrayBuffer());
   }
