@@ -2,6 +2,7 @@
 /** The `correctly` command line. Each command group lives in client/commands/. */
 import { Command } from 'commander';
 import '../core/engines/champion'; // registers the `champion` engine
+import '../core/providers'; // registers the `openai` and `ollama` engines
 import { registerCorrect } from './commands/correct';
 import { registerDb } from './commands/db';
 import { registerDemo } from './commands/demo';

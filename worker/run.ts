@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Config, loadConfig } from '../core/config';
+import '../core/providers'; // registers the OpenAI and Ollama teachers and correctors
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';

@@ -3,6 +3,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from '../../core/mlflow';
 import { endpoints } from '../../core/config';
@@ -12,7 +13,8 @@ import { experimentName } from '../../activities/train';
 import type { PipelineResult } from '../../workflows/pipeline-types';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 
-const HISTORY_FIXTURE = path.resolve(import.meta.dirname, '../fixtures/histories/pipeline-v1.json');
+// Named after the workflow id, which replay needs.
+const HISTORY_FIXTURE = path.resolve(import.meta.dirname, '../fixtures/histories/e2e-pipeline-1.json');
 
 describe('retraining pipeline end to end', () => {
   let h: PipelineHarness;
@@ -27,7 +29,7 @@ describe('retraining pipeline end to end', () => {
     if (process.env.RECORD_HISTORIES === '1') {
       const history = await run.handle.fetchHistory();
       mkdirSync(path.dirname(HISTORY_FIXTURE), { recursive: true });
-      writeFileSync(HISTORY_FIXTURE, JSON.stringify(history, null, 1));
+      writeFileSync(HISTORY_FIXTURE, historyToJSON(history));
     }
   }, 600_000);
   afterAll(async () => {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the Ollama server from its Go module, pinned, for the integration test that serves the
+# tiny fine-tuned model (test/providers/ollama-real.test.ts). Idempotent; Go's build cache makes a
+# rebuild quick. About 4-5 minutes on 2 cores the first time.
+#
+# The module zip leaves out llama.cpp's vendored headers, so they come from Debian's packages
+# (nlohmann-json3-dev, libstb-dev) and, for miniaudio (audio input only), a stand-in header beside
+# this script.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+OLLAMA_VERSION=v0.17.4
+bin=.tools/bin/ollama
+stamp=.tools/stamps/ollama
+if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$OLLAMA_VERSION" ]; then exit 0; fi
+command -v go >/dev/null || { echo "[ollama build] error: Go is needed" >&2; exit 1; }
+missing=()
+[ -f /usr/include/nlohmann/json_fwd.hpp ] || missing+=(nlohmann-json3-dev)
+[ -f /usr/include/stb/stb_image.h ] || missing+=(libstb-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "[ollama build] error: install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+mkdir -p .tools/bin .tools/stamps
+echo "[ollama build] go install github.com/ollama/ollama@$OLLAMA_VERSION"
+GOTOOLCHAIN=local GOBIN="$root/.tools/bin" CGO_CPPFLAGS="-I$root/test/providers/ollama-build -I/usr/include/stb/.." \
+  go install "github.com/ollama/ollama@$OLLAMA_VERSION"
+echo "$OLLAMA_VERSION" > "$stamp"
