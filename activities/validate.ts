@@ -16,6 +16,7 @@ export interface ValidateInput {
   embedder: 'local' | 'openai' | 'ollama';
   nearDuplicateThreshold: number;
   piiPolicy: 'redact' | 'reject';
+  maxSentenceTokens?: number;
 }
 export interface ValidateOutput {
   total: number;
@@ -49,7 +50,7 @@ export function validateActivities(deps: ActivityDeps) {
         const { results } = await validateBatch(
           pending.map((s) => ({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes })),
           {
-            config: { pii: { policy: input.piiPolicy }, nearDuplicate: { threshold: input.nearDuplicateThreshold } },
+            config: { pii: { policy: input.piiPolicy }, nearDuplicate: { threshold: input.nearDuplicateThreshold }, ...(input.maxSentenceTokens ? { tokens: { maxSentenceTokens: input.maxSentenceTokens } } : {}) },
             embedder,
             vectorIndex: index,
             metadataFor: () => ({ pipelineId: input.pipelineId }),

@@ -37,8 +37,10 @@ export const PipelineInputSchema = z
         nearDuplicateThreshold: z.number().min(0.5).max(1).default(0.95),
         piiPolicy: z.enum(['redact', 'reject']).default('redact'),
         maxRejectRate: z.number().min(0).max(1).default(0.9),
+        /** Token limit (o200k_base) for each sentence of a triple. */
+        maxSentenceTokens: z.number().int().min(1).max(4096).default(128),
       })
-      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9 }),
+      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128 }),
     gate: z
       .object({
         /** Candidate must beat the reference (champion, or Harper when there is none) by this much GLEU on JFLEG dev. */

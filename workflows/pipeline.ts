@@ -151,6 +151,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
         embedder: p.backends.embedder,
         nearDuplicateThreshold: p.validation.nearDuplicateThreshold,
         piiPolicy: p.validation.piiPolicy,
+        maxSentenceTokens: p.validation.maxSentenceTokens,
       }), (r) => `${r.accepted}/${r.total} accepted`);
       progress.accepted = report.accepted;
       const top = Object.entries(report.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} (${v})`).join(', ');
@@ -172,7 +173,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
       const trained = await run('train', () =>
         p.backends.trainer === 'lora'
           ? stage('fine-tune Gemma 3 1B with LoRA on the GPU worker', { taskQueue: GPU_QUEUE, startToCloseTimeout: '12 hours', heartbeatTimeout: '5 minutes' }).fineTuneLora(trainInput)
-          : stage('train the rules model on CPU (edit rules over Harper)', { startToCloseTimeout: '2 hours' }).trainRulesModel(trainInput),
+          : stage('train the rules model on CPU (edit rules over Harper)', { startToCloseTimeout: '2 hours', heartbeatTimeout: '20 seconds' }).trainRulesModel(trainInput),
       (r) => `MLflow run ${r.runId.slice(0, 8)}… (${r.backend})`);
 
       // 5. Register the candidate (alias challenger) and evaluate it against champion and Harper.

@@ -25,7 +25,7 @@ describe('the local stack', () => {
   });
 
   it('reports every part up with its URL', async () => {
-    const rows = await ts.stack.status();
+    const rows = await ts.stack.status(ts.parts);
     expect(rows.map((r) => [r.name, r.state])).toEqual([
       ['temporal', 'up'], ['database', 'up'], ['mlflow', 'up'], ['chroma', 'up'],
     ]);
@@ -80,8 +80,8 @@ describe('the local stack', () => {
   });
 
   it('`up` is idempotent: running parts are left alone', async () => {
-    const before = (await ts.stack.status()).map((r) => r.pid);
-    const after = (await ts.stack.up()).map((r) => r.pid);
+    const before = (await ts.stack.status(ts.parts)).map((r) => r.pid);
+    const after = (await ts.stack.up(ts.parts)).map((r) => r.pid);
     expect(after).toEqual(before);
   });
 });

@@ -79,8 +79,10 @@ export async function startPipelineHarness(extraEnv: Record<string, string> = {}
       return child;
     },
     async stop() {
-      for (const w of workers) await w.stop().catch(() => {});
-      for (const p of procs) if (p.exitCode === null) { p.kill('SIGKILL'); await once(p, 'exit').catch(() => {}); }
+      for (const p of procs) if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await once(p, 'exit').catch(() => {}); }
+      // A worker waits for its in-flight tasks on shutdown; don't let that hold the suite.
+      const grace = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (const w of workers) await Promise.race([w.stop().catch(() => {}), grace(20_000)]);
       await client.close();
       await stack.stop();
       await temporal.teardown();

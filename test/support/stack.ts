@@ -11,6 +11,7 @@ import { Stack, type StackPart } from '../../core/stack/index';
 
 export interface TestStack {
   config: Config;
+  parts: StackPart[];
   stack: Stack;
   stateDir: string;
   stop(): Promise<void>;
@@ -39,6 +40,7 @@ export async function startTestStack(parts: StackPart[], extraEnv: Record<string
   await stack.up(parts);
   return {
     config,
+    parts,
     stack,
     stateDir: env.CORRECTLY_STATE_DIR,
     async stop() {
