@@ -8,14 +8,23 @@
  *   const result = await run.result();
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { type Config, loadConfig } from '../core/config';
 import type { DependencyReport } from '../activities';
 import { stackHealthCheck, retrainingPipeline } from '../workflows';
 import { approveUpdate, cancelSignal, progressQuery } from '../workflows/pipeline';
 import { type ApprovalDecision, parsePipelineInput, type PipelineInput, type PipelineProgress, type PipelineResult } from '../workflows/pipeline-types';
 import { MODEL_NAME } from '../workflows/search-attributes';
+import { ControllerClient } from './controller';
 import { CPU_QUEUE } from '../worker/queues';
+
+/** The pipeline refused an approval decision (nothing awaiting approval, missing reviewer…). */
+export class ApprovalRefusedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ApprovalRefusedError';
+  }
+}
 
 export class InvalidInputError extends Error {
   constructor(message: string) {
@@ -38,8 +47,14 @@ export class PipelineRun {
   cancel(reason = 'cancelled by operator'): Promise<void> {
     return this.handle.signal(cancelSignal, reason);
   }
-  approve(decision: ApprovalDecision): Promise<string> {
-    return this.handle.executeUpdate(approveUpdate, { args: [decision] });
+  /** Answers the approval gate; a refused decision throws with the validator's reason. */
+  async approve(decision: ApprovalDecision): Promise<string> {
+    try {
+      return await this.handle.executeUpdate(approveUpdate, { args: [decision] });
+    } catch (e) {
+      if (e instanceof WorkflowUpdateFailedError && e.cause instanceof Error) throw new ApprovalRefusedError(e.cause.message, { cause: e });
+      throw e;
+    }
   }
 }
 
@@ -95,6 +110,11 @@ export class CorrectlyClient {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** The RetrainingController of a model: signal, query and update it (started on first signal). */
+  controller(modelName = this.config.mlflowModelName): ControllerClient {
+    return new ControllerClient(this, modelName);
   }
 
   /** Link to a workflow in the Temporal Web UI. */
