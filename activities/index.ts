@@ -2,7 +2,9 @@
  * All activities, built over injected dependencies. Workflows import only the *type*.
  */
 import type { ActivityDeps } from './deps';
+import { compareActivities } from './compare';
 import { healthActivities } from './health';
+import { driftActivities } from './drift';
 import { evaluateActivities } from './evaluate';
 import { finetuneActivities } from './finetune';
 import { generateActivities } from './generate';
@@ -19,7 +21,9 @@ export function createActivities(deps: ActivityDeps) {
     ...validateActivities(deps),
     ...trainActivities(deps),
     ...evaluateActivities(deps),
+    ...compareActivities(deps),
     ...registryActivities(deps),
+    ...driftActivities(deps),
   };
 }
 

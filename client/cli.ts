@@ -9,6 +9,10 @@ import { registerDemo } from './commands/demo';
 import { registerGleu } from './commands/gleu';
 import { registerPipeline } from './commands/pipeline';
 import { registerStack } from './commands/stack';
+import { registerWorker } from './commands/worker';
+import { registerSchedule } from './commands/schedule';
+import { registerController } from './commands/controller';
+import { registerStage } from './commands/stage';
 
 const program = new Command('correctly')
   .description('Correctly: corrects awkward English, explains why, and retrains itself through Temporal workflows')
@@ -20,5 +24,9 @@ registerPipeline(program);
 registerGleu(program);
 registerCorrect(program);
 registerDemo(program);
+registerWorker(program);
+registerSchedule(program);
+registerController(program);
+registerStage(program);
 
 await program.parseAsync(process.argv);

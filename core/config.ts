@@ -13,6 +13,20 @@ const port = z.coerce.number().int().min(1, 'must be a port number 1-65535').max
 const url = z.string().url('must be a URL such as http://127.0.0.1:5000');
 const optionalString = z.string().min(1).optional();
 const boolFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration such as 90s, 15m, 6h, 1d, as milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration such as 30s, 15m, 6h or 1d')
+  .transform((v) => Math.round(parseFloat(v) * UNIT_MS[v.match(/(ms|s|m|h|d)$/)![1] as keyof typeof UNIT_MS]));
+const jsonObject = z.string().transform((v, ctx) => {
+  try {
+    const o = JSON.parse(v);
+    if (o && typeof o === 'object' && !Array.isArray(o)) return o as Record<string, unknown>;
+  } catch {}
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"ksPValue":0.01}' });
+  return z.NEVER;
+});
 
 interface Setting<S extends z.ZodType = z.ZodType> {
   env: string;
@@ -46,6 +60,11 @@ export const SETTINGS = {
   chromaPort: setting({ env: 'CHROMA_PORT', schema: port, default: '8000', help: 'Port of the local Chroma server.' }),
   chromaUrl: setting({ env: 'CHROMA_URL', schema: url.optional(), help: 'Chroma server URL. Unset: the local one on CHROMA_PORT.' }),
   apiPort: setting({ env: 'API_PORT', schema: port, default: '8080', help: 'Port of the serving API and web page.' }),
+  apiMaxChars: setting({ env: 'API_MAX_CHARS', schema: z.coerce.number().int().min(1).max(100_000), default: '2000', help: 'Longest text (characters) the serving API corrects.' }),
+  apiMaxTokens: setting({ env: 'API_MAX_TOKENS', schema: z.coerce.number().int().min(1).max(100_000), default: '400', help: 'Most o200k_base tokens in a text the serving API corrects.' }),
+  apiProfanity: setting({ env: 'API_PROFANITY', schema: z.enum(['mask', 'refuse']), default: 'mask', help: 'Serving API profanity policy: mask the words, or refuse the request (422).' }),
+  apiRateLimit: setting({ env: 'API_RATE_LIMIT', schema: z.coerce.number().int().min(1), default: '120', help: 'Requests per minute per API key (or per IP without one) on /v1 and /admin.' }),
+  apiCorsOrigins: setting({ env: 'API_CORS_ORIGINS', schema: z.string().min(1), default: '*', help: 'Origins allowed by CORS: * or a comma-separated list.' }),
   dvcRemote: setting({ env: 'DVC_REMOTE', schema: optionalString, help: 'DVC remote for datasets (any DVC URL). Unset: <state dir>/dvc-remote.' }),
   servingUrl: setting({ env: 'CORRECTLY_SERVING_URL', schema: url.optional(), help: 'Serving API the deploy stage notifies. Unset: the local one on API_PORT.' }),
   venvDir: setting({ env: 'CORRECTLY_VENV', schema: z.string().min(1), default: '.venv', help: 'Python venv holding mlflow, dvc and chroma.' }),
@@ -56,9 +75,27 @@ export const SETTINGS = {
   ollamaHost: setting({ env: 'OLLAMA_HOST', schema: url.optional(), help: 'Ollama server URL; enables the Ollama backends.' }),
   ollamaModel: setting({ env: 'OLLAMA_MODEL', schema: z.string().min(1), default: 'gemma3:1b', help: 'Ollama model name.' }),
 
+  trainerPython: setting({ env: 'CORRECTLY_TRAINER_PYTHON', schema: optionalString, help: 'Python with trainer/requirements.txt (LoRA fine-tune and local generation). Unset: .venv-trainer/bin/python if present, else python3.' }),
+  loraBase: setting({ env: 'CORRECTLY_LORA_BASE', schema: z.string().min(1), default: 'google/gemma-3-1b-it', help: 'Base model of the LoRA fine-tune: a Hugging Face name or a local directory.' }),
+  loraArgs: setting({ env: 'CORRECTLY_LORA_ARGS', schema: z.string().default(''), default: '', help: 'Extra trainer arguments, space-separated (e.g. "--max-steps 500 --batch-size 4").' }),
+
   reasonLanguage: setting({ env: 'CORRECTLY_REASON_LANGUAGE', schema: z.enum(['ko', 'en']), default: 'ko', help: 'Language of explanations.' }),
   apiAdminKey: setting({ env: 'CORRECTLY_ADMIN_KEY', schema: z.string().min(16, 'must be at least 16 characters').optional(), secret: true, help: 'API key for admin endpoints.' }),
   logJson: setting({ env: 'CORRECTLY_LOG_JSON', schema: boolFlag, default: 'false', help: 'Log as JSON lines.' }),
+
+  driftCheckInterval: setting({ env: 'DRIFT_CHECK_INTERVAL', schema: duration, default: '15m', help: 'How often the drift-check schedule runs (`correctly schedule apply`).' }),
+  driftWindow: setting({ env: 'DRIFT_WINDOW', schema: duration, default: '1h', help: 'Serving traffic window each drift check compares with the reference.' }),
+  driftMinSamples: setting({ env: 'DRIFT_MIN_SAMPLES', schema: z.coerce.number().int().min(5), default: '30', help: 'Fewer requests than this in the window: no drift decision.' }),
+  driftThresholds: setting({ env: 'DRIFT_THRESHOLDS', schema: jsonObject.optional(), help: 'JSON overriding drift thresholds: ksPValue, wasserstein, jensenShannon, psiModerate, psiMajor, largeSample, driftShare.' }),
+  driftQualityThresholds: setting({ env: 'DRIFT_QUALITY_THRESHOLDS', schema: jsonObject.optional(), help: 'JSON overriding quality thresholds: maxThumbsDownRate, minFeedback, maxFallbackRate, maxLatencyP95Ms, minJudgeScore.' }),
+  driftJudge: setting({ env: 'DRIFT_JUDGE', schema: z.enum(['none', 'openai', 'ollama']), default: 'none', help: 'LLM judge scoring a sample of served explanations in each drift check.' }),
+  driftJudgeSample: setting({ env: 'DRIFT_JUDGE_SAMPLE', schema: z.coerce.number().int().min(1).max(500), default: '20', help: 'Served corrections the judge scores per drift check.' }),
+  controllerCooldown: setting({ env: 'CONTROLLER_COOLDOWN', schema: duration, default: '6h', help: 'After a retraining pipeline ends, drift signals within this time start no new one.' }),
+  controllerDebounce: setting({ env: 'CONTROLLER_DEBOUNCE', schema: duration, default: '5m', help: 'Quiet time the controller waits after a signal, so a burst of signals starts one pipeline.' }),
+  controllerApproval: setting({ env: 'CONTROLLER_APPROVAL', schema: boolFlag, default: 'false', help: 'Pipelines started by the controller wait for human approval before promotion.' }),
+  controllerMaxPipelinesPerDay: setting({ env: 'CONTROLLER_MAX_PIPELINES_PER_DAY', schema: z.coerce.number().int().min(0).max(100), default: '4', help: 'Budget: pipelines the controller may start in any 24 hours.' }),
+  workerMetricsPort: setting({ env: 'WORKER_METRICS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: '9464', help: 'Prometheus /metrics port of a worker (0: off).' }),
+  resourceSampleInterval: setting({ env: 'RESOURCE_SAMPLE_INTERVAL', schema: duration, default: '5s', help: 'How often workers sample CPU, memory and GPU during activities.' }),
 } as const;
 
 type Settings = typeof SETTINGS;

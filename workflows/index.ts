@@ -1,3 +1,4 @@
 // Every workflow the workers register. Workflow code is deterministic: no I/O, only activities.
 export { stackHealthCheck } from './health-check';
 export { retrainingPipeline, generateBatchWorkflow } from './pipeline';
+export { retrainingController, driftCheckWorkflow } from './controller';

@@ -10,5 +10,8 @@ export const CANDIDATE_VERSION = defineSearchAttributeKey('CandidateVersion', Se
 export const PROMOTED = defineSearchAttributeKey('Promoted', SearchAttributeType.BOOL);
 export const MODEL_NAME = defineSearchAttributeKey('ModelName', SearchAttributeType.KEYWORD);
 export const CONTROLLER_STATE = defineSearchAttributeKey('ControllerState', SearchAttributeType.KEYWORD);
+/** Pipelines a RetrainingController has started, and what triggered the latest decision. */
+export const CONTROLLER_PIPELINES = defineSearchAttributeKey('ControllerPipelines', SearchAttributeType.INT);
+export const LAST_TRIGGER = defineSearchAttributeKey('LastTrigger', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [STAGE, DATASET_VERSION, CANDIDATE_VERSION, PROMOTED, MODEL_NAME, CONTROLLER_STATE];
+export const ALL_SEARCH_ATTRIBUTES = [STAGE, DATASET_VERSION, CANDIDATE_VERSION, PROMOTED, MODEL_NAME, CONTROLLER_STATE, CONTROLLER_PIPELINES, LAST_TRIGGER];
