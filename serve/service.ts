@@ -1,0 +1,83 @@
+/**
+ * One correction, end to end, for every endpoint that corrects (REST and OpenAI-compatible):
+ * safety layer → routed model (champion, or Harper as fallback) → stored redacted → metrics.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Edit, ReasonLanguage } from '../core/engines';
+import type { Metrics } from './metrics';
+import type { ModelRouter } from './router';
+import { type SafetyPolicy, screenText } from './safety';
+import type { ServingStore } from './store';
+import { ApiError } from './errors';
+
+export interface CorrectionResponse {
+  requestId: string;
+  /** The text the model corrected (PII as placeholders, profanity masked); edit offsets point into it. */
+  input: string;
+  corrected: string;
+  reason: string;
+  edits: Pick<Edit, 'start' | 'end' | 'before' | 'after' | 'type' | 'reason'>[];
+  modelVersion: string | null;
+  engine: string;
+  fallback: boolean;
+  latencyMs: number;
+  redactions: { type: string; start: number; end: number }[];
+  profanityMasked: boolean;
+}
+
+export interface CorrectionContext {
+  router: ModelRouter;
+  store: ServingStore;
+  metrics: Metrics;
+  policy: SafetyPolicy;
+}
+
+export async function correctOne(
+  ctx: CorrectionContext,
+  req: { requestId: string; client: string; endpoint: string },
+  text: string,
+  reasonLanguage: ReasonLanguage,
+  field = 'text',
+): Promise<CorrectionResponse> {
+  const t0 = performance.now();
+  const screened = screenText(text, ctx.policy, field);
+  for (const r of screened.redactions) ctx.metrics.redactions.inc({ type: r.type });
+  const t1 = performance.now();
+  const routed = await ctx.router.correct(screened.text, { reasonLanguage });
+  const t2 = performance.now();
+  const c = routed.correction;
+  const latencyMs = Math.round((t2 - t0) * 1000) / 1000;
+  try {
+    await ctx.store.saveRequest({
+      id: req.requestId,
+      inputRedacted: screened.text,
+      output: c.corrected,
+      reason: c.reason,
+      engine: c.engine,
+      modelVersion: c.modelVersion,
+      reasonLanguage,
+      latencyMs,
+      fallback: routed.fallback,
+      redactions: screened.redactions.length,
+      client: req.client,
+    });
+  } catch (e) {
+    // Feedback is tied to the stored row: a correction we cannot store is not answered.
+    throw new ApiError(503, 'storage_unavailable', `the request could not be recorded (${(e as Error).message.slice(0, 200)}); try again`);
+  }
+  ctx.metrics.corrections.inc({ engine: c.engine, model_version: c.modelVersion ?? 'none', fallback: String(routed.fallback), endpoint: req.endpoint });
+  ctx.metrics.correctionLatency.observe({ engine: c.engine, fallback: String(routed.fallback) }, (t2 - t1) / 1000);
+  return {
+    requestId: req.requestId,
+    input: screened.text,
+    corrected: c.corrected,
+    reason: c.reason,
+    edits: c.edits.map(({ start, end, before, after, type, reason }) => ({ start, end, before, after, type, ...(reason ? { reason } : {}) })),
+    modelVersion: c.modelVersion,
+    engine: c.engine,
+    fallback: routed.fallback,
+    latencyMs,
+    redactions: screened.redactions,
+    profanityMasked: screened.profanityMasked,
+  };
+}
