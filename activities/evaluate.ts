@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { loadRunModel } from '../core/engines/champion';
+import { loadRunCorrector, runTrainer } from '../core/engines/champion';
 import { createCorrector } from '../core/engines/index';
 import { pairedBootstrap } from '../core/eval/bootstrap';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, scoreSystem, type SystemOutputs } from '../core/eval/evaluate';
@@ -54,10 +54,9 @@ export function evaluateActivities(deps: ActivityDeps) {
         };
       }
 
-      // Candidate: always computed fresh from its run's artifact.
-      const candidateModel = await loadRunModel(mlflow, input.runId);
-      const candidateCorrector = await createCorrector('rules', { model: candidateModel, modelVersion: input.candidateVersion });
-      const candidate = await evaluate('rules', input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name)));
+      // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
+      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir);
+      const candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name)));
       await candidateCorrector.close?.();
 
       // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
@@ -65,8 +64,9 @@ export function evaluateActivities(deps: ActivityDeps) {
       let champion: Awaited<ReturnType<typeof evaluate>> | null = null;
       if (championMv?.run_id && championMv.version !== input.candidateVersion) {
         const runId = championMv.run_id;
-        champion = await evaluate('rules', championMv.version, (set) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, async () => createCorrector('rules', { model: await loadRunModel(mlflow, runId, deps.paths.modelsDir), modelVersion: championMv.version }), set, 'en', progress(set.name)),
+        const championRun = await mlflow.getRun(runId);
+        champion = await evaluate(runTrainer(championRun), championMv.version, (set) =>
+          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir), set, 'en', progress(set.name)),
         );
       }
       const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => createCorrector('harper'), set, 'en', progress(set.name)));

@@ -29,11 +29,11 @@ import { currentGitCommit, trainingRun, type TrainInput, type TrainOutput } from
 export const DEFAULT_LORA_BASE = 'google/gemma-3-1b-it';
 
 export interface FinetuneOptions {
-  /** Python with trainer/requirements.txt. Default: $CORRECTLY_TRAINER_PYTHON, else .venv-trainer/bin/python if it exists, else python3. */
+  /** Python with trainer/requirements.txt. Default: CORRECTLY_TRAINER_PYTHON, else .venv-trainer/bin/python if it exists, else python3. */
   python?: string;
-  /** Base model: a Hugging Face name or a local directory. Default: $CORRECTLY_LORA_BASE, else google/gemma-3-1b-it. */
+  /** Base model: a Hugging Face name or a local directory. Default: CORRECTLY_LORA_BASE, else google/gemma-3-1b-it. */
   baseModel?: string;
-  /** Extra trainer arguments (e.g. ['--max-steps', '500']). Default: $CORRECTLY_LORA_ARGS split on spaces. */
+  /** Extra trainer arguments (e.g. ['--max-steps', '500']). Default: CORRECTLY_LORA_ARGS split on spaces. */
   trainerArgs?: string[];
   /** Heartbeat timer period; default a third of the heartbeat timeout, at most 10 s. */
   heartbeatEveryMs?: number;
@@ -68,12 +68,9 @@ type TrainerEvent =
   | { event: 'done'; metrics: Record<string, unknown>; adapter: string; merged: string | null; metrics_file: string }
   | { event: 'error'; message: string };
 
-export function trainerPython(explicit?: string): string {
-  if (explicit) return explicit;
-  if (process.env.CORRECTLY_TRAINER_PYTHON) return process.env.CORRECTLY_TRAINER_PYTHON;
-  const venv = path.join(PROJECT_ROOT, '.venv-trainer', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
-}
+import { trainerPython } from '../core/trainer-python';
+
+export { trainerPython };
 
 /** Uploads a directory to the run's artifacts under `prefix`; returns the files uploaded. */
 export async function uploadDirectory(mlflow: MlflowClient, run: MlflowRun, dir: string, prefix: string): Promise<string[]> {
@@ -85,8 +82,8 @@ export async function uploadDirectory(mlflow: MlflowClient, run: MlflowRun, dir:
 const numeric = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
 
 export function finetuneActivities(deps: ActivityDeps, options: FinetuneOptions = {}) {
-  const baseModel = () => options.baseModel ?? process.env.CORRECTLY_LORA_BASE ?? DEFAULT_LORA_BASE;
-  const extraArgs = () => options.trainerArgs ?? (process.env.CORRECTLY_LORA_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const baseModel = () => options.baseModel ?? deps.config.loraBase ?? DEFAULT_LORA_BASE;
+  const extraArgs = () => options.trainerArgs ?? deps.config.loraArgs.split(/\s+/).filter(Boolean);
 
   return {
     async fineTuneLora(input: TrainInput): Promise<TrainOutput> {
@@ -133,7 +130,7 @@ export function finetuneActivities(deps: ActivityDeps, options: FinetuneOptions 
         logging = logging.then(() => mlflow.logBatch(runId, { metrics, step })).catch((e) => log.warn('MLflow metric logging failed', { error: (e as Error).message }));
       };
 
-      const python = trainerPython(options.python);
+      const python = trainerPython(options.python ?? deps.config.trainerPython);
       log.info('starting the LoRA trainer', { python, args: args.join(' ') });
       const child = spawn(python, args, { cwd: PROJECT_ROOT, env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', TOKENIZERS_PARALLELISM: 'false' }, stdio: ['pipe', 'pipe', 'pipe'] });
       state.trainerPid = child.pid;

@@ -100,6 +100,8 @@ export interface EvalMetrics {
   latencyMsP50: number;
   latencyMsP95: number;
   sentences: number;
+  /** Share of sentences whose reply was not a valid correction (generative models; scored as unchanged). */
+  invalidOutputRate?: number;
 }
 
 export interface SystemEval {

@@ -15,6 +15,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -190,6 +191,21 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
           jflegLimit: p.gate.jflegLimit,
           seed: p.seed,
         });
+        // Added after the first recorded histories: runs started before it never compare.
+        if (p.backends.baseline !== 'none' && patched('baseline-comparison')) {
+          const cmp = await stage(`compare with the ${p.backends.baseline} baseline (GLEU, judged explanations, cost)`, { startToCloseTimeout: '4 hours' }).compareWithBaseline({
+            pipelineId,
+            modelName: p.modelName,
+            runId: trained.runId,
+            candidateVersion: reg.version,
+            baseline: p.backends.baseline,
+            evaluationReport: evaluation.reportPath,
+            jflegLimit: p.gate.jflegLimit,
+            reasonLanguage: p.reasonLanguage,
+          });
+          progress.stages.evaluate.summary = `baseline ${cmp.baseline.model}: GLEU ${cmp.baseline.gleu.toFixed(4)}`;
+          details();
+        }
         return { version: reg.version, evaluation };
       }, (r) => `v${r.version}: JFLEG GLEU ${r.evaluation.candidate.jfleg.gleu.toFixed(4)} (Δ ${r.evaluation.comparison.delta >= 0 ? '+' : ''}${r.evaluation.comparison.delta.toFixed(4)} vs ${r.evaluation.comparison.reference})`);
 

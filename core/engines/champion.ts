@@ -1,11 +1,17 @@
 /**
- * Models from the MLflow registry as correctors: a run's rules artifact, or whatever version an
- * alias (champion, previous, challenger) points at. Downloads are cached per version.
+ * Models from the MLflow registry as correctors: a run's model (the rules file, or the LoRA
+ * fine-tune's merged weights run locally through trainer/generate.py), or whatever version an
+ * alias (champion, previous, challenger) points at. The run's `trainer` tag says which kind it is.
+ * Downloads are cached per run.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, endpoints } from '../config';
-import { MlflowClient } from '../mlflow';
+import { type MlflowRun, MlflowClient } from '../mlflow';
+import { downloadArtifactDir } from '../providers/files';
+import { createLocalCorrector } from '../providers/transformers';
+import { trainerPython } from '../trainer-python';
 import { createCorrector, EngineConfigError, registerEngine } from './index';
 import { RuleModel } from './rules';
 import type { Corrector } from './types';
@@ -32,12 +38,42 @@ export async function loadRunModel(mlflow: MlflowClient, runId: string, cacheDir
   return model;
 }
 
+/** Where the LoRA fine-tune keeps its merged weights and tokenizer in the run's artifacts. */
+export const LORA_MODEL_ARTIFACT = 'model';
+
+/** Which trainer produced a run: its `trainer` tag (runs before the tag existed are rules runs). */
+export function runTrainer(run: MlflowRun): 'rules' | 'lora' {
+  return run.data.tags.find((t) => t.key === 'trainer')?.value === 'lora' ? 'lora' : 'rules';
+}
+
+/** The LoRA run's merged model, downloaded once into `cacheDir/<runId>/model`. */
+export async function loadLoraModelDir(mlflow: MlflowClient, run: MlflowRun, cacheDir: string): Promise<string> {
+  const dir = path.join(cacheDir, run.info.run_id, 'model');
+  const done = path.join(dir, '.complete');
+  if (!existsSync(done)) {
+    const files = await downloadArtifactDir(mlflow, run, LORA_MODEL_ARTIFACT, dir);
+    if (!files.some((f) => f.endsWith('.safetensors'))) throw new EngineConfigError(`MLflow run ${run.info.run_id} has no merged weights under ${LORA_MODEL_ARTIFACT}/ (trained with --no-merge?)`);
+    writeFileSync(done, files.join('\n'));
+  }
+  return dir;
+}
+
+/** The model a training run logged, as a corrector reporting `modelVersion`. */
+export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string): Promise<Corrector> {
+  const run = await mlflow.getRun(runId);
+  if (runTrainer(run) === 'lora') {
+    const modelDir = await loadLoraModelDir(mlflow, run, cacheDir ?? path.join(os.tmpdir(), 'correctly-models'));
+    return createLocalCorrector({ modelDir, python: trainerPython(), model: modelVersion ? `lora:v${modelVersion}` : `lora:${runId.slice(0, 8)}`, modelVersion });
+  }
+  return createCorrector('rules', { model: await loadRunModel(mlflow, runId, cacheDir), modelVersion });
+}
+
 /** A corrector for the version behind `alias`, or null when the alias is not set. */
 export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string): Promise<LoadedModel | null> {
   const mv = await mlflow.getByAlias(modelName, alias);
   if (!mv?.run_id) return null;
-  const model = await loadRunModel(mlflow, mv.run_id, cacheDir);
-  return { corrector: await createCorrector('rules', { model, modelVersion: mv.version }), modelVersion: mv.version };
+  const corrector = await loadRunCorrector(mlflow, mv.run_id, mv.version, cacheDir);
+  return { corrector, modelVersion: mv.version };
 }
 
 registerEngine('champion', {

@@ -9,6 +9,7 @@ import { sha256 } from '../ids';
 import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
 import type { Corrector, ReasonLanguage } from '../engines/types';
+import { MalformedOutputError } from '../providers/errors';
 import type { EvalMetrics } from '../../workflows/pipeline-types';
 
 export interface EvalSet {
@@ -27,6 +28,8 @@ export interface SystemOutputs {
   outputs: string[];
   correctOutputs: string[];
   latenciesMs: number[];
+  /** Sentences where the model's reply was not a valid correction (scored as left unchanged). */
+  invalidOutputs?: number;
 }
 
 export function evalSetDigest(set: EvalSet): string {
@@ -53,28 +56,46 @@ export function heldoutEvalSet(name: string, pairs: { awkward: string; corrected
 }
 
 export async function runSystem(corrector: Corrector, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
+  let invalidOutputs = 0;
+  // A generative model may answer something that is not a correction (MalformedOutputError after
+  // its re-asks): that sentence counts as left unchanged, and the count is reported.
+  const correct = async (text: string) => {
+    try {
+      return (await corrector.correct(text, { reasonLanguage })).corrected;
+    } catch (e) {
+      if (!(e instanceof MalformedOutputError)) throw e;
+      invalidOutputs++;
+      return text;
+    }
+  };
   const outputs: string[] = [];
   const latenciesMs: number[] = [];
   const total = set.inputs.length + set.correct.length;
   for (const [i, text] of set.inputs.entries()) {
     const t0 = performance.now();
-    outputs.push(text.trim() ? (await corrector.correct(text, { reasonLanguage })).corrected : text);
+    outputs.push(text.trim() ? await correct(text) : text);
     latenciesMs.push(performance.now() - t0);
     if (onProgress && i % 50 === 0) onProgress(i, total);
   }
   const correctOutputs: string[] = [];
   for (const [i, text] of set.correct.entries()) {
-    correctOutputs.push((await corrector.correct(text, { reasonLanguage })).corrected);
+    correctOutputs.push(await correct(text));
     if (onProgress && i % 50 === 0) onProgress(set.inputs.length + i, total);
   }
-  return { outputs, correctOutputs, latenciesMs };
+  return { outputs, correctOutputs, latenciesMs, invalidOutputs };
 }
 
 /** runSystem with a file cache keyed by system id and eval-set digest. */
 export async function runSystemCached(cacheDir: string, systemKey: string, corrector: () => Promise<Corrector>, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
   const file = path.join(cacheDir, `${systemKey.replace(/[^A-Za-z0-9._-]+/g, '_')}-${evalSetDigest(set)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SystemOutputs;
-  const out = await runSystem(await corrector(), set, reasonLanguage, onProgress);
+  const system = await corrector();
+  let out: SystemOutputs;
+  try {
+    out = await runSystem(system, set, reasonLanguage, onProgress);
+  } finally {
+    await system.close?.();
+  }
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(file, JSON.stringify(out));
   return out;
@@ -108,5 +129,6 @@ export function scoreSystem(set: EvalSet, out: SystemOutputs): EvalMetrics {
     latencyMsP50: percentile(out.latenciesMs, 0.5),
     latencyMsP95: percentile(out.latenciesMs, 0.95),
     sentences: set.inputs.length,
+    invalidOutputRate: (out.invalidOutputs ?? 0) / Math.max(1, set.inputs.length + set.correct.length),
   };
 }

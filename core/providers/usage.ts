@@ -22,11 +22,12 @@ export const PRICES: Record<string, Price> = {
   'gpt-4o': { inputPerMTok: 2.5, cachedInputPerMTok: 1.25, outputPerMTok: 10, checked: '2025-06-01' },
 };
 
-export type ProviderKind = 'openai' | 'ollama';
+/** `local`: a model we run ourselves through trainer/generate.py (cost 0, like Ollama). */
+export type ProviderKind = 'openai' | 'ollama' | 'local';
 
 /** Cost of one call in USD; NaN when the model has no known price. */
 export function callCost(provider: ProviderKind, model: string, promptTokens: number, completionTokens: number, cachedTokens = 0): number {
-  if (provider === 'ollama') return 0;
+  if (provider !== 'openai') return 0;
   const p = PRICES[model];
   if (!p) return Number.NaN;
   const cached = Math.min(cachedTokens, promptTokens);

@@ -27,6 +27,9 @@ export class FakeLlmServer {
   private server = http.createServer((req, res) => this.handle(req, res));
   private hanging = new Set<http.ServerResponse>();
 
+  /** Answers requests when the script is empty (a rule-based stand-in model for longer runs). */
+  responder?: (req: RecordedRequest) => Scripted | Promise<Scripted>;
+
   /** Replies for the next requests, in order. */
   push(...replies: Scripted[]): this {
     this.script.push(...replies);
@@ -48,14 +51,14 @@ export class FakeLlmServer {
     let raw = '';
     req.setEncoding('utf8');
     req.on('data', (d) => (raw += d));
-    req.on('end', () => {
+    req.on('end', async () => {
       const rec: RecordedRequest = { path: req.url ?? '', body: raw ? JSON.parse(raw) : undefined, headers: req.headers, at: Date.now(), aborted: false };
       this.requests.push(rec);
       res.on('close', () => {
         if (!res.writableEnded) rec.aborted = true;
         this.hanging.delete(res);
       });
-      const next = this.script.shift() ?? { kind: 'status', status: 500, message: 'no scripted reply left' };
+      const next: Scripted = this.script.shift() ?? (this.responder ? await this.responder(rec) : { kind: 'status', status: 500, message: 'no scripted reply left' });
       const openai = rec.path.startsWith('/v1/');
       if (next.kind === 'hang') {
         this.hanging.add(res);
