@@ -86,7 +86,7 @@ export function driftActivities(deps: ActivityDeps) {
       const id = stableId('drift', input.checkId);
       const existing = await reports.findOneBy({ id });
       const windowEnd = new Date(input.windowEnd);
-      const windowStart = new Date(windowEnd.getTime() - input.windowSeconds * 1000);
+      const windowStart = new Date(Math.max(windowEnd.getTime() - input.windowSeconds * 1000, input.since ? Date.parse(input.since) : 0));
       const outcomeOf = (r: { id: string; drifted: boolean; sampleSize: number; signaled: boolean; metrics: Record<string, unknown> }): DriftCheckOutcome => ({
         reportId: r.id,
         drifted: r.drifted,

@@ -15,6 +15,8 @@ export const DriftCheckInputSchema = z
     modelName,
     windowSeconds: z.number().int().min(10).max(30 * 24 * 3600).default(3600),
     minSamples: z.number().int().min(5).default(30),
+    /** Only requests from this time on (e.g. since the last deploy); the window still bounds it. */
+    since: z.iso.datetime({ offset: true }).optional(),
     /** At most this many reference sentences (the champion's training split) are described. */
     maxReference: z.number().int().min(20).max(20_000).default(2000),
     thresholds: DriftThresholdsSchema.default(DriftThresholdsSchema.parse({})),

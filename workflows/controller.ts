@@ -134,10 +134,13 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
         `Policy: cooldown ${state.policy.cooldownSeconds} s, debounce ${state.policy.debounceSeconds} s, ≤ ${state.policy.maxPipelinesPerDay} pipelines/day, approval ${state.policy.approvalRequired ? 'required' : 'not required'}${state.policy.paused ? ', paused' : ''}\n\n${lines.join('\n')}`,
     );
   };
+  // Cooldown follows the policy in force, so setPolicy can lengthen or end a running cooldown.
+  const cooldownEnd = () => (state.lastFinishedAt ? Date.parse(state.lastFinishedAt) + state.policy.cooldownSeconds * 1000 : 0);
   const currentStatus = (): ControllerStatus => {
     if (state.active) return 'running';
     if (state.policy.paused) return 'paused';
-    if (state.cooldownUntil && now().getTime() < Date.parse(state.cooldownUntil)) return 'cooldown';
+    state.cooldownUntil = state.lastFinishedAt ? new Date(cooldownEnd()).toISOString() : null;
+    if (now().getTime() < cooldownEnd()) return 'cooldown';
     return 'idle';
   };
 
@@ -184,7 +187,7 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
   for (;;) {
     const woken = () => state.pending.length > 0 || shouldContinueAsNew();
     // Wake when the cooldown ends too, so the Web UI stops showing it.
-    const cooldownLeft = state.cooldownUntil ? Date.parse(state.cooldownUntil) - now().getTime() : 0;
+    const cooldownLeft = cooldownEnd() - now().getTime();
     if (cooldownLeft > 0 && !(await condition(woken, cooldownLeft))) {
       show();
       continue;
@@ -216,8 +219,8 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
 
     const refusal = state.policy.paused
       ? 'the controller is paused'
-      : !manual && state.cooldownUntil && t < Date.parse(state.cooldownUntil)
-        ? `cooldown until ${state.cooldownUntil}`
+      : !manual && t < cooldownEnd()
+        ? `cooldown until ${new Date(cooldownEnd()).toISOString()}`
         : state.recentStarts.length >= state.policy.maxPipelinesPerDay
           ? `budget spent: ${state.recentStarts.length} of ${state.policy.maxPipelinesPerDay} pipelines in the last 24 h`
           : null;
@@ -274,7 +277,6 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
     }
     state.active = null;
     state.lastFinishedAt = now().toISOString();
-    state.cooldownUntil = new Date(now().getTime() + state.policy.cooldownSeconds * 1000).toISOString();
     show();
   }
 }

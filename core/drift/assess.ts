@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { CATEGORICAL_DESCRIPTORS, type Descriptors, NUMERIC_DESCRIPTORS } from './descriptors';
-import { binnedCategorical, binnedNumeric, jensenShannon, ks2samp, psi, psiBand, type PsiBand, wassersteinNormed } from './stats';
+import { binnedCategorical, binnedNumeric, chiSquare, jensenShannon, ks2samp, psi, psiBand, type PsiBand, wassersteinNormed } from './stats';
 
 export const DriftThresholdsSchema = z
   .object({
@@ -41,7 +41,7 @@ export type QualityThresholds = z.output<typeof QualityThresholdsSchema>;
 export interface FeatureDrift {
   feature: string;
   kind: 'numeric' | 'categorical';
-  test: 'ks' | 'wasserstein_normed' | 'jensenshannon';
+  test: 'ks' | 'wasserstein_normed' | 'chisquare' | 'jensenshannon';
   statistic: number;
   pValue?: number;
   threshold: number;
@@ -93,9 +93,15 @@ export function featureDrift(feature: string, reference: readonly number[] | rea
     const r = reference as string[];
     const c = current as string[];
     const b = binnedCategorical(r, c);
-    const js = jensenShannon(b.reference, b.current);
     const p = psi(b.reference, b.current);
-    return { feature, kind: 'categorical', test: 'jensenshannon', statistic: js, threshold: t.jensenShannon, drifted: js >= t.jensenShannon, psi: p, psiBand: psiBand(p, bands), reference: shares(r), current: shares(c) };
+    const base = { feature, kind: 'categorical' as const, psi: p, psiBand: psiBand(p, bands), reference: shares(r), current: shares(c) };
+    if (r.length <= t.largeSample) {
+      const counts = b.categories.map((k) => c.filter((x) => x === k).length);
+      const chi = chiSquare(b.reference, counts);
+      return { ...base, test: 'chisquare', statistic: chi.statistic, pValue: chi.pValue, threshold: t.ksPValue, drifted: chi.pValue < t.ksPValue };
+    }
+    const js = jensenShannon(b.reference, b.current);
+    return { ...base, test: 'jensenshannon', statistic: js, threshold: t.jensenShannon, drifted: js >= t.jensenShannon };
   }
   const r = reference as number[];
   const c = current as number[];

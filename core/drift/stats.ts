@@ -179,6 +179,66 @@ export function psi(reference: readonly number[], current: readonly number[]): n
   return s;
 }
 
+/** Regularized upper incomplete gamma Q(a, x) (series below a+1, continued fraction above; Numerical Recipes). */
+export function gammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
+  const lnPre = -x + a * Math.log(x) - logGamma(a);
+  if (x < a + 1) {
+    let sum = 1 / a;
+    let term = sum;
+    for (let n = 1; n < 1000; n++) {
+      term *= x / (a + n);
+      sum += term;
+      if (Math.abs(term) < Math.abs(sum) * 1e-15) break;
+    }
+    return clamp01(1 - sum * Math.exp(lnPre));
+  }
+  let b = x + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 1000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return clamp01(Math.exp(lnPre) * h);
+}
+
+/** ln Γ(x), Lanczos approximation (g = 7, n = 9). */
+function logGamma(x: number): number {
+  const g = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let a = g[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += g[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/**
+ * Pearson's chi-square goodness of fit of the current counts against the reference shares
+ * (Evidently's categorical test for small samples: scipy.stats.chisquare(f_obs, f_exp)).
+ */
+export function chiSquare(referenceShares: readonly number[], currentCounts: readonly number[]): { statistic: number; pValue: number } {
+  const n = currentCounts.reduce((s, v) => s + v, 0);
+  const total = referenceShares.reduce((s, v) => s + v, 0);
+  let stat = 0;
+  for (let k = 0; k < currentCounts.length; k++) {
+    const expected = (referenceShares[k] / total) * n;
+    stat += (currentCounts[k] - expected) ** 2 / expected;
+  }
+  const dof = currentCounts.length - 1;
+  return { statistic: stat, pValue: dof <= 0 ? 1 : gammaQ(dof / 2, stat / 2) };
+}
+
 export type PsiBand = 'stable' | 'moderate' | 'major';
 /** The usual PSI reading: < 0.1 stable, 0.1–0.25 moderate shift, ≥ 0.25 major shift. */
 export function psiBand(value: number, bands: { moderate: number; major: number } = { moderate: 0.1, major: 0.25 }): PsiBand {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { binnedCategorical, binnedNumeric, jensenShannon, kolmogorovSurvival, ks2samp, psi, psiBand, std, sturgesEdges, wasserstein1, wassersteinNormed } from '../../core/drift/stats';
+import { chiSquare, gammaQ, binnedCategorical, binnedNumeric, jensenShannon, kolmogorovSurvival, ks2samp, psi, psiBand, std, sturgesEdges, wasserstein1, wassersteinNormed } from '../../core/drift/stats';
 
 const a = [0.61, 1.2, -0.3, 2.5, 1.1, 0.9, 0.05, 1.7, -1.2, 0.33, 0.8, 1.45];
 const b = [1.9, 2.4, 0.7, 3.1, 2.2, 1.6, 2.8, 1.1, 2.05, 3.6];
@@ -100,5 +100,19 @@ describe('binning, Jensen–Shannon, PSI', () => {
     expect(psiBand(0.1)).toBe('moderate');
     expect(psiBand(0.3)).toBe('major');
     expect(psi([0.5, 0.5], [0.5, 0.5])).toBe(0);
+  });
+});
+
+describe('chi-square', () => {
+  it('matches scipy.stats.chisquare and chi2.sf', () => {
+    const r = chiSquare([1 / 3, 1 / 3, 1 / 3], [10, 20, 30]);
+    expect(r.statistic).toBeCloseTo(10, 12);
+    expect(r.pValue).toBeCloseTo(0.006737946999085468, 12);
+    const r2 = chiSquare([0.25, 0.25, 0.25, 0.25], [5, 9, 14, 3]);
+    expect(r2.statistic).toBeCloseTo(9.129032258064516, 12);
+    expect(r2.pValue).toBeCloseTo(0.027623624768947794, 12);
+    expect(gammaQ(1, 1.75)).toBeCloseTo(0.1737739434504451, 12);
+    expect(gammaQ(2.5, 20)).toBeCloseTo(1.493367900050393e-7, 16);
+    expect(gammaQ(3.5, 0.15)).toBeCloseTo(0.9998999626177479, 12);
   });
 });

@@ -1,0 +1,188 @@
+/**
+ * The level-2 loop on the real stack, with no human step after the first champion:
+ * traffic through the serving API → drift check (the schedule's workflow) → drift report →
+ * signalWithStart of the RetrainingController → retraining pipeline → new champion promoted and served.
+ * Also: reference-like traffic starts nothing, a second drift inside the cooldown starts nothing,
+ * the controller keeps its state across a worker restart and a continue-as-new, and the schedule
+ * is created once and updated in place.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyDriftSchedule, describeDriftSchedule, runDriftCheck, type ControllerClient } from '../../client/controller';
+import { endpoints } from '../../core/config';
+import { MlflowClient } from '../../core/mlflow';
+import { openDatabase } from '../../entities/data-source';
+import { startServingApi, type ServingApi } from '../../serve/server';
+import type { ControllerState } from '../../workflows/controller-types';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 420_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const v = await probe().catch((e) => ((last = e), undefined));
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Sentences nothing like the training data: log lines, code and numbers. */
+function driftedTexts(n: number): string[] {
+  const hosts = ['db-01', 'cache-7', 'edge-lb', 'worker-3x'];
+  return Array.from({ length: n }, (_, i) => {
+    switch (i % 4) {
+      case 0: return `ERR 0x${(0x7f3a + i * 97).toString(16)}: ${hosts[i % 4]} /dev/sda${i % 3} at ${90 + (i % 10)}% (ts=${1_700_000_000 + i * 37}) retry=${i % 5}`;
+      case 1: return `SELECT id, sku_${i} FROM orders_${2020 + (i % 5)} WHERE qty > ${i * 3} AND price < ${(i * 1.75).toFixed(2)};`;
+      case 2: return `kubectl -n prod-${i % 7} scale deploy/api-${i} --replicas=${(i % 9) + 2} && curl -sS http://10.0.${i % 255}.${(i * 7) % 255}:8080/healthz`;
+      default: return `Q${(i % 4) + 1} FY${22 + (i % 3)}: EBITDA ${(i * 2.3).toFixed(1)}M USD, YoY +${(i % 17) + 3}.${i % 10}%, CAPEX ${i * 11}k; KPI#${i}=${(i * 0.37).toFixed(3)}`;
+    }
+  });
+}
+
+describe('monitoring and the retraining loop', () => {
+  let h: PipelineHarness;
+  let api: ServingApi;
+  let ctl: ControllerClient;
+  let worker: Awaited<ReturnType<PipelineHarness['startWorker']>>;
+  const mlflow = () => new MlflowClient(endpoints(h.config).mlflowUrl);
+  const post = async (route: string, body: unknown) => {
+    const res = await fetch(`${api.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`${route} ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const idleAfter = (n: number) => waitFor<ControllerState>(`controller idle after ${n} pipelines`, async () => {
+    const s = await ctl.state();
+    return s.pipelinesStarted === n && !s.active && s.pending.length === 0 && s.status !== 'debouncing' ? s : undefined;
+  });
+  const pipelineCount = async () => (await h.client.listPipelines(100)).length;
+
+  beforeAll(async () => {
+    h = await startPipelineHarness();
+    worker = await h.startWorker('cpu');
+    // The serving API on the port the deploy stage notifies.
+    api = await startServingApi(h.config, { port: h.config.apiPort, logLevel: false, championRetryMs: 1000 });
+    ctl = h.client.controller();
+    await ctl.ensureStarted({
+      policy: { debounceSeconds: 2, cooldownSeconds: 0, maxPipelinesPerDay: 10, pipeline: { samples: 200, seed: 11, jflegLimit: 120, minGleuDelta: -0.02 } },
+      continueAsNewAfterEvents: 40,
+    });
+    // The first champion, asked for by hand (the only human step).
+    await ctl.retrainRequested({ reason: 'bootstrap: first champion', source: 'loop test' });
+    const s = await idleAfter(1);
+    expect(s.champion).toBe('1');
+  }, 600_000);
+  afterAll(async () => {
+    await api?.close().catch(() => {});
+    await h?.stop();
+  });
+
+  it('the drift schedule is created once and updated in place', async () => {
+    const first = await applyDriftSchedule(h.client, { paused: true, input: { minSamples: 20 } });
+    expect(first).toEqual({ scheduleId: `drift-check-${h.config.mlflowModelName}`, created: true });
+    const again = await applyDriftSchedule(h.client, { paused: true, everyMs: 600_000, input: { minSamples: 25 } });
+    expect(again.created).toBe(false);
+    const d = await describeDriftSchedule(h.client);
+    expect(d?.state.paused).toBe(true);
+    expect(d?.spec.intervals?.[0].every).toBe(600_000);
+    expect(d?.action.type).toBe('startWorkflow');
+    expect((d?.action as { args?: { minSamples: number }[] }).args?.[0].minSamples).toBe(25);
+  });
+
+  it('traffic like the reference: a report without drift, no retraining', async () => {
+    const champion = await mlflow().getByAlias(h.config.mlflowModelName, 'champion');
+    const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
+    const [mv] = await db.query('select dv.path from model_version mv join dataset_version dv on dv.pipeline_id = mv.pipeline_id where mv.name = $1 and mv.version = $2', [h.config.mlflowModelName, champion!.version]);
+    await db.destroy();
+    // Held-out sentences of the champion's own dataset: same distribution, never in the vocabulary half.
+    const heldOut = ['valid.jsonl', 'test.jsonl'].flatMap((f) => readFileSync(path.join(mv.path, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).awkward as string));
+    expect(heldOut.length).toBeGreaterThanOrEqual(30);
+    const since = new Date().toISOString();
+    for (const text of heldOut.slice(0, 60)) {
+      const r = await post('/v1/corrections', { text });
+      if ((r.corrected as string) !== text) await post('/v1/feedback', { requestId: r.requestId, rating: 'up' });
+    }
+    const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 3600, minSamples: 30 });
+    expect(out.skipped).toBeNull();
+    expect(out.drifted).toBe(false);
+    expect(out.championVersion).toBe('1');
+    expect(out.signaled).toBe(false);
+    const db2 = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
+    const [report] = await db2.query('select drifted, sample_size, metrics from drift_report where id = $1', [out.reportId]);
+    await db2.destroy();
+    expect(report.drifted).toBe(false);
+    expect(report.sample_size).toBe(Math.min(60, heldOut.length));
+    expect(report.metrics.features.map((f: { feature: string }) => f.feature)).toEqual(['length', 'oovRate', 'nonLetterShare', 'editDensity', 'form', 'tone']);
+    const s = await ctl.state();
+    expect(s.pipelinesStarted).toBe(1);
+    expect(await pipelineCount()).toBe(1);
+  }, 300_000);
+
+  it('drifted traffic through the serving API → drift report → controller → new champion promoted and served, no human step', async () => {
+    const since = new Date().toISOString();
+    for (const text of driftedTexts(60)) {
+      const r = await post('/v1/corrections', { text });
+      await post('/v1/feedback', { requestId: r.requestId, rating: 'down' });
+    }
+    const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 3600, minSamples: 30 });
+    expect(out.drifted).toBe(true);
+    expect(out.signaled).toBe(true);
+    expect(out.reasons.join(' ')).toMatch(/input drift: \d\/6 features/);
+    expect(out.reasons.join(' ')).toMatch(/thumbs-down rate 100\.0%/);
+
+    const s = await idleAfter(2);
+    const history = await ctl.history();
+    const finished = history.filter((e) => e.kind === 'finished');
+    expect(finished.at(-1)).toMatchObject({ promoted: true, candidateVersion: '2' });
+    expect(history.some((e) => e.kind === 'started' && /drift/.test(e.detail))).toBe(true);
+    expect(s.champion).toBe('2');
+    expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('2');
+    // Served: the API now answers with the new champion.
+    const r = await post('/v1/corrections', { text: 'She go to school every days.' });
+    expect(r.modelVersion).toBe('2');
+    const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
+    const [report] = await db.query('select signaled, drifted from drift_report where id = $1', [out.reportId]);
+    await db.destroy();
+    expect(report).toEqual({ signaled: true, drifted: true });
+  }, 600_000);
+
+  it('setPolicy refuses bad values; a second drift inside the cooldown starts no pipeline', async () => {
+    await expect(ctl.setPolicy({ cooldownSeconds: -5 })).rejects.toThrow(/cooldownSeconds must be ≥ 0/);
+    await expect(ctl.setPolicy({})).rejects.toThrow(/at least one field/);
+    expect((await ctl.setPolicy({ cooldownSeconds: 3600 })).cooldownSeconds).toBe(3600);
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 7200, minSamples: 30 });
+    expect(out.drifted).toBe(true);
+    expect(out.signaled).toBe(true);
+    await waitFor('the cooldown refusal', async () => (await ctl.history()).some((e) => e.kind === 'suppressed' && /cooldown until/.test(e.detail)));
+    const s = await ctl.state();
+    expect(s.pipelinesStarted).toBe(2);
+    expect(s.status).toBe('cooldown');
+    expect(await pipelineCount()).toBe(2);
+  }, 300_000);
+
+  it('keeps its state across a worker restart and a continue-as-new', async () => {
+    const before = await ctl.state();
+    const historyBefore = await ctl.history();
+    await worker.stop();
+    // Signals arrive while no worker runs; the server keeps them.
+    await ctl.newDataAvailable({ reason: 'new reviewed feedback', source: 'loop test' });
+    worker = await h.startWorker('cpu');
+    const after = await waitFor<ControllerState>('the controller to continue as new', async () => {
+      const s = await ctl.state();
+      return s.generation >= 1 && !s.pending.length && s.status !== 'debouncing' ? s : undefined;
+    });
+    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: '2', policy: before.policy });
+    const history = await ctl.history();
+    expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
+    expect(history.some((e) => e.kind === 'continued')).toBe(true);
+    expect(history.some((e) => e.kind === 'suppressed' && /newData.*cooldown/.test(e.detail))).toBe(true);
+    const d = await ctl.handle.describe();
+    const sa = d.searchAttributes as Record<string, unknown[]>;
+    expect(sa.ControllerState).toEqual(['cooldown']);
+    expect(sa.ControllerPipelines).toEqual([2]);
+    expect(await pipelineCount()).toBe(2);
+  }, 300_000);
+});
