@@ -9,6 +9,7 @@ import '../core/providers'; // registers the OpenAI and Ollama teachers and corr
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from './queues';
+import { ResourceMonitor } from '../core/monitoring/resources';
 
 export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
 
@@ -23,6 +24,9 @@ export interface WorkerHandle {
 export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const deps = createDeps(config);
+  // CPU, memory and GPU sampled during activities: Prometheus /metrics and MLflow system metrics.
+  const monitor = new ResourceMonitor({ worker: `${kind}-worker@${process.pid}`, intervalMs: config.resourceSampleInterval, mlflow: deps.mlflow, log: (m) => console.warn(m) });
+  if (config.workerMetricsPort) await monitor.listen(config.workerMetricsPort);
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
@@ -31,6 +35,7 @@ export async function createWorker(kind: WorkerKind, config: Config = loadConfig
     ...(kind === 'cpu' ? { workflowsPath: WORKFLOWS_PATH, activities: createActivities(deps) } : { activities: createGpuActivities(deps) }),
     identity: `${kind}-worker@${process.pid}`,
     shutdownGraceTime: '30 seconds',
+    interceptors: { activity: [monitor.interceptor()] },
     ...extra,
   });
   return {
@@ -39,6 +44,7 @@ export async function createWorker(kind: WorkerKind, config: Config = loadConfig
       try {
         await worker.run();
       } finally {
+        await monitor.close();
         await deps.close();
         await connection.close();
       }
