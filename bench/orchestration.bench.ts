@@ -1,0 +1,75 @@
+/**
+ * Orchestration overhead on the real stack (Temporal dev server, PGlite, MLflow, Chroma, DVC; one
+ * in-process CPU worker), from workflow histories:
+ *   1. one pipeline at a time, growing sample counts: time from the pipeline's start to the
+ *      train activity's start (generate, validate and version run in between), and the part of it
+ *      spent queued (ActivityTaskScheduled → ActivityTaskStarted, summed);
+ *   2. k pipelines started at once (k = 1, 5, 20): queue wait per stage (scheduled → started)
+ *      p50 / p99 / max over all activities, start → train start, and the makespan.
+ * The drift-signal → train measurement waits for the RetrainingController (not built yet).
+ *   npx tsx bench/orchestration.bench.ts [samples=100,400,1600] [concurrency=1,5,20]
+ */
+import { pipelineTimeline, type WorkflowTimeline } from '../test/support/history';
+import { startPipelineHarness } from '../test/support/pipeline';
+import type { PipelineInput } from '../workflows/pipeline-types';
+import { machine, median, quantile } from './machine';
+
+const sampleSizes = (process.argv[2] ?? '100,400,1600').split(',').map(Number);
+const concurrency = (process.argv[3] ?? '1,5,20').split(',').map(Number);
+// Small JFLEG slice: this measures orchestration, not evaluation.
+const base: PipelineInput = { gate: { jflegLimit: 50, minGleuDelta: -1 }, trigger: 'orchestration benchmark' };
+const TRAIN = new Set(['trainRulesModel', 'fineTuneLora']);
+const STAGE_OF: Record<string, string> = { generateBatch: 'generate', validateSamples: 'validate', versionDataset: 'version', trainRulesModel: 'train', registerCandidate: 'evaluate', evaluateCandidate: 'evaluate', promoteCandidate: 'promote', rejectCandidate: 'promote', deployChampion: 'deploy' };
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const msf = (ms: number) => `${Math.round(ms)} ms`;
+
+const h = await startPipelineHarness();
+const worker = await h.startWorker('cpu');
+const temporal = h.client.temporal;
+let seq = 0;
+
+async function runAll(inputs: PipelineInput[]): Promise<{ timelines: WorkflowTimeline[]; makespanMs: number }> {
+  const t0 = Date.now();
+  const runs = await Promise.all(inputs.map((input) => h.client.startPipeline({ ...base, ...input }, { workflowId: `bench-${++seq}` })));
+  await Promise.all(runs.map((r) => r.result()));
+  const makespanMs = Date.now() - t0;
+  return { timelines: await Promise.all(runs.map((r) => pipelineTimeline(temporal, r.workflowId))), makespanMs };
+}
+
+const trainStartMs = (t: WorkflowTimeline) => t.activities.find((a) => TRAIN.has(a.type))!.startedMs! - t.startedMs;
+const waits = (t: WorkflowTimeline, until = Infinity) => t.activities.filter((a) => a.startedMs !== undefined && a.scheduledMs < until).map((a) => a.startedMs! - a.scheduledMs);
+
+try {
+  // Warm-up: loads Harper, the tokenizer and the JFLEG data into the worker; not reported.
+  await runAll([{ samples: 50, seed: 1, modelName: 'bench-warmup' }]);
+  console.log(`# Orchestration overhead  (${machine()})\n`);
+  console.log('## Pipeline start → train activity start, one pipeline at a time\n');
+  console.log('| samples | start → train start | of which queued (Σ scheduled → started) | activities before train | whole pipeline |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const samples of sampleSizes) {
+    const { timelines: [t] } = await runAll([{ samples, seed: samples, modelName: `bench-single-${samples}` }]);
+    const trainAt = t.startedMs + trainStartMs(t);
+    const before = waits(t, trainAt);
+    console.log(`| ${samples} | ${sec(trainStartMs(t))} | ${msf(before.reduce((a, b) => a + b, 0))} | ${before.length} | ${sec(t.closedMs! - t.startedMs)} |`);
+  }
+
+  console.log('\n## k pipelines started at once (100 samples each)\n');
+  console.log('| k | makespan | start → train start p50 / max | queue wait, all activities p50 / p99 / max | per stage p50 / max |');
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const k of concurrency) {
+    // Own model name each: the gate compares with that model's champion, so every run is comparable.
+    const { timelines, makespanMs } = await runAll(Array.from({ length: k }, (_, i) => ({ samples: 100, seed: 1000 + i, modelName: `bench-k${k}-${i}` })));
+    const all = timelines.flatMap((t) => waits(t));
+    const toTrain = timelines.map(trainStartMs);
+    const perStage = new Map<string, number[]>();
+    for (const t of timelines) for (const a of t.activities) if (a.startedMs !== undefined) {
+      const s = STAGE_OF[a.type] ?? a.type;
+      perStage.set(s, [...(perStage.get(s) ?? []), a.startedMs - a.scheduledMs]);
+    }
+    const stages = [...perStage].map(([s, w]) => `${s} ${msf(median(w))} / ${msf(Math.max(...w))}`).join('; ');
+    console.log(`| ${k} | ${sec(makespanMs)} | ${sec(median(toTrain))} / ${sec(Math.max(...toTrain))} | ${msf(quantile(all, 0.5))} / ${msf(quantile(all, 0.99))} / ${msf(Math.max(...all))} | ${stages} |`);
+  }
+} finally {
+  await worker.stop();
+  await h.stop();
+}

@@ -1,0 +1,49 @@
+/**
+ * The database (PGlite server) restarted while the validate activity is between chunks: the
+ * activity fails on the dropped connection, is retried, and carries on from the samples still
+ * pending. Committed chunks are kept, the chunk in flight is redone, none is validated twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineInput } from '../../workflows/pipeline-types';
+import { pipelineTimeline } from '../support/history';
+import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
+
+// More than two of the activity's 2000-sample chunks, so there is a "between".
+const INPUT: PipelineInput = { samples: 4500, batchSize: 1500, seed: 5, validation: { maxRejectRate: 1 }, gate: { jflegLimit: 30 }, trigger: 'fault test: database restart' };
+
+describe('fault: database restarted during validation', () => {
+  let s: FaultStack;
+  let control: Awaited<ReturnType<typeof controlRun>>;
+  beforeAll(async () => {
+    s = await startFaultStack();
+    control = await controlRun(s, INPUT, 'control-database');
+  }, 300_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('resumes validation from the pending samples: nothing lost, nothing twice, one run, one version', async () => {
+    const model = 'fault-database-model';
+    const run = await s.client.startPipeline({ ...INPUT, modelName: model }, { workflowId: 'fault-database-restart' });
+    // Inject once at least one chunk is committed and samples are still pending.
+    const at = await waitFor('a committed validation chunk with samples still pending', async () => {
+      await assertStillRunning(run, 'the database restart');
+      if ((await run.progress()).stages.validate.status !== 'running') return undefined;
+      const [c] = await s.query<{ done: string; pending: string }>(
+        `select count(*) filter (where status <> 'pending') as done, count(*) filter (where status = 'pending') as pending from generated_sample where pipeline_id = $1`,
+        [run.workflowId],
+      );
+      return Number(c.done) >= 2000 && Number(c.pending) > 0 ? { done: Number(c.done), pending: Number(c.pending) } : undefined;
+    });
+    await s.restart('database');
+    // What was committed before the restart is still there.
+    const [after] = await s.query<{ done: string }>(`select count(*) filter (where status <> 'pending') as done from generated_sample where pipeline_id = $1`, [run.workflowId]);
+    expect(Number(after.done)).toBeGreaterThanOrEqual(at.done);
+
+    await expectIntact(s, run, model, control);
+    const validate = (await pipelineTimeline(s.client.temporal, run.workflowId)).activities.filter((a) => a.type === 'validateSamples');
+    expect(validate).toHaveLength(1);
+    expect(validate[0].attempt).toBeGreaterThanOrEqual(2);
+    expect(validate[0].outcome).toBe('completed');
+  }, 300_000);
+});
