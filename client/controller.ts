@@ -2,7 +2,7 @@
  * Typed access to the level-2 loop: the RetrainingController of one model (signals with start,
  * queries, the validated setPolicy update) and the drift-check schedule.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Config } from '../core/config';
 import { DriftThresholdsSchema, QualityThresholdsSchema } from '../core/drift/assess';
 import { driftCheckWorkflow, historyQuery, newDataAvailableSignal, retrainingController, retrainRequestedSignal, driftDetectedSignal, setPolicyUpdate, stateQuery } from '../workflows/controller';
@@ -112,8 +112,14 @@ export class ControllerClient {
     return this.handle.query(historyQuery);
   }
   /** Changes the policy; the workflow's validator refuses bad values before anything changes. */
-  setPolicy(patch: PolicyPatch): Promise<Policy> {
-    return this.handle.executeUpdate(setPolicyUpdate, { args: [patch] });
+  async setPolicy(patch: PolicyPatch): Promise<Policy> {
+    try {
+      return await this.handle.executeUpdate(setPolicyUpdate, { args: [patch] });
+    } catch (e) {
+      // The validator's reason is the cause; say it, not "Workflow Update failed".
+      if (e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure) throw new InvalidInputError(e.cause.message);
+      throw e;
+    }
   }
 }
 

@@ -235,6 +235,8 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
     const pipelineId = `${workflowInfo().workflowId}/pipeline-${state.pipelinesStarted}-${stamp}`;
     const pp = state.policy.pipeline;
     const trigger = `controller: ${summary}`.slice(0, 200);
+    // Active from before the start, so no query sees the controller idle in between.
+    state.active = { pipelineId, startedAt: now().toISOString(), triggers };
     const child = await startChild(retrainingPipeline, {
       workflowId: pipelineId,
       taskQueue: CPU_QUEUE,
@@ -253,7 +255,6 @@ export async function retrainingController(raw: ControllerInput): Promise<never>
       typedSearchAttributes: [{ key: MODEL_NAME, value: state.modelName }],
       staticSummary: `Retrain ${state.modelName} (${trigger})`,
     });
-    state.active = { pipelineId, startedAt: now().toISOString(), triggers };
     state.lastStartedAt = state.active.startedAt;
     state.recentStarts.push(state.active.startedAt);
     record({ kind: 'started', detail: `pipeline for ${summary}`, pipelineId });

@@ -60,7 +60,7 @@ describe('monitoring and the retraining loop', () => {
   const pipelineCount = async () => (await h.client.listPipelines(100)).length;
 
   beforeAll(async () => {
-    h = await startPipelineHarness();
+    h = await startPipelineHarness({ API_RATE_LIMIT: '100000' }); // the test sends a few hundred requests a minute
     worker = await h.startWorker('cpu');
     // The serving API on the port the deploy stage notifies.
     api = await startServingApi(h.config, { port: h.config.apiPort, logLevel: false, championRetryMs: 1000 });
@@ -72,7 +72,7 @@ describe('monitoring and the retraining loop', () => {
     // The first champion, asked for by hand (the only human step).
     await ctl.retrainRequested({ reason: 'bootstrap: first champion', source: 'loop test' });
     const s = await idleAfter(1);
-    expect(s.champion).toBe('1');
+    expect(s.champion, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
   }, 600_000);
   afterAll(async () => {
     await api?.close().catch(() => {});
