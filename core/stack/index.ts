@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
+import type { z } from 'zod';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { CPU_QUEUE } from '../../worker/queues';
 import { type Config, endpoints, SETTINGS } from '../config';
@@ -17,7 +18,7 @@ export { StackError } from './process';
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface Component {
-  name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'worker';
+  name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'worker' | 'api';
   label: string;
   /** False when the config points at an external server, which the stack then only health-checks. */
   embedded: boolean;
@@ -196,6 +197,22 @@ export function components(c: Config): Component[] {
       healthy: async () => pollerAlive(c, CPU_QUEUE),
       startTimeoutMs: 120_000,
     },
+    {
+      name: 'api',
+      label: 'Serving API and web page',
+      embedded: true,
+      ports: [{ port: c.apiPort, what: 'the serving API', setting: 'API_PORT' }],
+      urls: { api: e.apiUrl, page: `${e.apiUrl}/`, dashboard: `${e.apiUrl}/dashboard`, openai: `${e.apiUrl}/v1` },
+      process: () => ({
+        name: 'api',
+        cmd: process.execPath,
+        args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'serve/main.ts')],
+        cwd: PROJECT_ROOT,
+        env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      }),
+      healthy: () => httpOk(`${e.apiUrl}/readyz`),
+      startTimeoutMs: 120_000,
+    },
   ];
 }
 
@@ -271,8 +288,14 @@ export class Stack {
 /** The config as env vars, so a child process (a worker) sees exactly this config. */
 function settingsEnv(c: Config): Record<string, string | undefined> {
   return Object.fromEntries(
-    (Object.entries(SETTINGS) as [keyof typeof SETTINGS, { env: string }][]).map(([k, s]) => [s.env, c[k] === undefined ? undefined : String(c[k])]),
+    (Object.entries(SETTINGS) as [keyof typeof SETTINGS, { env: string; schema: z.ZodType }][]).map(([k, s]) => [s.env, c[k] === undefined ? undefined : asEnvValue(s.schema, c[k])]),
   );
+}
+
+/** A parsed value as the child must read it back: durations are parsed to ms, so "900000" becomes "900000ms". */
+function asEnvValue(schema: z.ZodType, v: unknown): string {
+  const raw = String(v);
+  return typeof v === 'number' && !schema.safeParse(raw).success && schema.safeParse(`${raw}ms`).success ? `${raw}ms` : raw;
 }
 
 async function pollerAlive(c: Config, queue: string): Promise<boolean> {

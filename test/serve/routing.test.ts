@@ -76,7 +76,7 @@ describe('model routing', () => {
     expect(seen.flat().filter((v) => v === v1).length).toBeGreaterThanOrEqual(20);
     const stored = await h.db.query(`select model_version, count(*) as n from serving_request group by 1 order by 1`);
     expect(stored.map((r: { model_version: string }) => r.model_version)).toEqual([v1, v2].sort());
-    expect((await (await fetch(`${api.url}/readyz`)).json()).model).toMatchObject({ modelVersion: v2 });
+    expect(((await (await fetch(`${api.url}/readyz`)).json()) as any).model).toMatchObject({ modelVersion: v2 });
   }, 120_000);
 
   it('deploy with a wrong admin key is refused, and the served version stays', async () => {
@@ -107,7 +107,7 @@ describe('model routing', () => {
     expect(r.json.corrected).not.toBe('She go to school every days.');
     const [row] = await h.db.query('select fallback, engine from serving_request where id = $1', [r.json.requestId]);
     expect(row).toEqual({ fallback: true, engine: 'harper' });
-    const ready = await (await fetch(`${degraded.url}/readyz`)).json();
+    const ready = (await (await fetch(`${degraded.url}/readyz`)).json()) as any;
     expect(ready.status).toBe('ready');
     expect(ready.model.unavailable).toMatch(/could not be loaded/);
     // Once a good version is deployed, the fallback ends.
