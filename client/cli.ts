@@ -13,6 +13,7 @@ import { registerWorker } from './commands/worker';
 import { registerSchedule } from './commands/schedule';
 import { registerController } from './commands/controller';
 import { registerStage } from './commands/stage';
+import { registerServe } from './commands/serve';
 
 const program = new Command('correctly')
   .description('Correctly: corrects awkward English, explains why, and retrains itself through Temporal workflows')
@@ -28,5 +29,6 @@ registerWorker(program);
 registerSchedule(program);
 registerController(program);
 registerStage(program);
+registerServe(program);
 
 await program.parseAsync(process.argv);
