@@ -28,6 +28,21 @@ export interface RetrainingRun {
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
 
+/**
+ * The numbers a drift report contributes to the chart over time: its flat numeric metrics, the
+ * quality rates and each feature's PSI (the drift check nests these; referenceSentences is bookkeeping).
+ */
+function driftSeries(m: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && k !== 'referenceSentences') out[k] = v;
+  const quality = (m.quality ?? {}) as Record<string, unknown>;
+  if (typeof quality.thumbsDownRate === 'number') out.thumbsDownRate = quality.thumbsDownRate;
+  for (const f of Array.isArray(m.features) ? (m.features as { feature?: unknown; psi?: unknown }[]) : []) {
+    if (typeof f.psi === 'number') out[`psi ${String(f.feature)}`] = f.psi;
+  }
+  return out;
+}
+
 export class DashboardData {
   private temporal: Promise<Client> | null = null;
   private readonly e: ReturnType<typeof endpoints>;
@@ -77,6 +92,7 @@ export class DashboardData {
       windowEnd: iso(r.window_end),
       sampleSize: Number(r.sample_size),
       metrics: r.metrics as Record<string, unknown>,
+      series: driftSeries(r.metrics as Record<string, unknown>),
       drifted: Boolean(r.drifted),
       signaled: Boolean(r.signaled),
     }));

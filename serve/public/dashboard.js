@@ -54,13 +54,13 @@ async function load() {
     $('totals').append(div);
   }
 
-  // Drift: every numeric top-level metric as a line; drifted windows as red points.
-  const keys = [...new Set(d.drift.flatMap((r) => Object.keys(r.metrics).filter((k) => typeof r.metrics[k] === 'number')))].slice(0, 8);
+  // Drift: each report's series (numeric metrics, quality rates, per-feature PSI) as lines; drifted windows as red points.
+  const keys = [...new Set(d.drift.flatMap((r) => Object.keys(r.series)))].slice(0, 8);
   lineChart(
     $('drift-chart'),
     d.drift.map((r) => fmtTime(r.windowEnd)),
     [
-      ...keys.map((k, i) => ({ label: k, data: d.drift.map((r) => r.metrics[k] ?? null), spanGaps: true, borderColor: PALETTE[i], backgroundColor: PALETTE[i] })),
+      ...keys.map((k, i) => ({ label: k, data: d.drift.map((r) => r.series[k] ?? null), spanGaps: true, borderColor: PALETTE[i], backgroundColor: PALETTE[i] })),
       { label: 'drifted', data: d.drift.map((r) => (r.drifted ? 1 : 0)), stepped: true, borderColor: '#d22', backgroundColor: '#d22', pointRadius: 4 },
     ],
   );
@@ -72,9 +72,9 @@ async function load() {
     cell(row, String(r.sampleSize));
     cell(row, r.drifted ? 'yes' : 'no', r.drifted ? 'drifted' : '');
     cell(row, r.signaled ? 'yes' : 'no');
-    const code = document.createElement('code');
-    code.textContent = JSON.stringify(r.metrics);
-    cell(row, code);
+    // The check's own words when it gave reasons (or skipped), else the plotted numbers; the full report is in the JSON.
+    const m = r.metrics;
+    cell(row, m.reasons?.length ? m.reasons.join('; ') : m.skipped ?? Object.entries(r.series).map(([k, x]) => `${k} ${x.toFixed(3)}`).join(', '), 'metrics');
   }
 
   new Chart($('feedback-chart'), {

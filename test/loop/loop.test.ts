@@ -4,9 +4,10 @@
  * signalWithStart of the RetrainingController → retraining pipeline → new champion promoted and served.
  * Also: reference-like traffic starts nothing, a second drift inside the cooldown starts nothing,
  * the controller keeps its state across a worker restart and a continue-as-new, and the schedule
- * is created once and updated in place.
+ * is created once and updated in place. Last, headless Chromium opens the serving API's dashboard
+ * and sees these events: the drift reports, the controller's pipeline, the promotion, the feedback.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyDriftSchedule, describeDriftSchedule, runDriftCheck, type ControllerClient } from '../../client/controller';
@@ -15,6 +16,7 @@ import { MlflowClient } from '../../core/mlflow';
 import { openDatabase } from '../../entities/data-source';
 import { startServingApi, type ServingApi } from '../../serve/server';
 import type { ControllerState } from '../../workflows/controller-types';
+import { countPixels, launchChromium, SHOTS } from '../support/browser';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 420_000): Promise<T> {
@@ -58,6 +60,8 @@ describe('monitoring and the retraining loop', () => {
     return s.pipelinesStarted === n && !s.active && s.pending.length === 0 && s.status !== 'debouncing' ? s : undefined;
   });
   const pipelineCount = async () => (await h.client.listPipelines(100)).length;
+  /** What the tests below produced, for the dashboard test at the end. */
+  const seen: { calmReport?: string; driftReport?: string; cooldownReport?: string; driftPipeline?: string } = {};
 
   beforeAll(async () => {
     h = await startPipelineHarness({ API_RATE_LIMIT: '100000' }); // the test sends a few hundred requests a minute
@@ -109,6 +113,7 @@ describe('monitoring and the retraining loop', () => {
     expect(out.drifted).toBe(false);
     expect(out.championVersion).toBe('1');
     expect(out.signaled).toBe(false);
+    seen.calmReport = out.reportId;
     const db2 = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
     const [report] = await db2.query('select drifted, sample_size, metrics from drift_report where id = $1', [out.reportId]);
     await db2.destroy();
@@ -136,7 +141,9 @@ describe('monitoring and the retraining loop', () => {
     const history = await ctl.history();
     const finished = history.filter((e) => e.kind === 'finished');
     expect(finished.at(-1)).toMatchObject({ promoted: true, candidateVersion: '2' });
-    expect(history.some((e) => e.kind === 'started' && /drift/.test(e.detail))).toBe(true);
+    seen.driftReport = out.reportId;
+    seen.driftPipeline = history.find((e) => e.kind === 'started' && /drift/.test(e.detail))?.pipelineId;
+    expect(seen.driftPipeline).toBeTruthy();
     expect(s.champion).toBe('2');
     expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('2');
     // Served: the API now answers with the new champion.
@@ -156,6 +163,7 @@ describe('monitoring and the retraining loop', () => {
     const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 7200, minSamples: 30 });
     expect(out.drifted).toBe(true);
     expect(out.signaled).toBe(true);
+    seen.cooldownReport = out.reportId;
     await waitFor('the cooldown refusal', async () => (await ctl.history()).some((e) => e.kind === 'suppressed' && /cooldown until/.test(e.detail)));
     const s = await ctl.state();
     expect(s.pipelinesStarted).toBe(2);
@@ -185,4 +193,76 @@ describe('monitoring and the retraining loop', () => {
     expect(sa.ControllerPipelines).toEqual([2]);
     expect(await pipelineCount()).toBe(2);
   }, 300_000);
+
+  it('the dashboard, in headless Chromium, shows these drift reports, the retraining run, the promotion and the feedback', async () => {
+    const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
+    const [fb] = await db.query(`select count(*) filter (where rating = 'down')::int as down, count(*)::int as total from feedback`);
+    const [{ requests }] = await db.query('select count(*)::int as requests from serving_request');
+    await db.destroy();
+    expect(fb.down).toBe(60);
+    const e = endpoints(h.config);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+      await page.goto(`${api.url}/dashboard`);
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+      const card = (name: string) => page.locator('#totals div', { has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd').textContent();
+
+      // Drift: the three reports of the checks above, the drifted ones marked with the check's reasons.
+      const drift = page.locator('#drift-table tbody tr');
+      expect(await drift.count()).toBe(3);
+      const calm = page.locator(`#drift-table tr[data-id="${seen.calmReport}"] td`);
+      expect([await calm.nth(2).textContent(), await calm.nth(3).textContent()]).toEqual(['no', 'no']);
+      const drifted = page.locator(`#drift-table tr[data-id="${seen.driftReport}"] td`);
+      expect(await drifted.nth(1).textContent()).toBe('60');
+      expect(await drifted.nth(2).getAttribute('class')).toBe('drifted');
+      expect([await drifted.nth(2).textContent(), await drifted.nth(3).textContent()]).toEqual(['yes', 'yes']);
+      expect(await drifted.nth(4).textContent()).toMatch(/input drift: \d\/6 features.*thumbs-down rate 100\.0%/);
+      expect(await page.locator(`#drift-table tr[data-id="${seen.cooldownReport}"] td.drifted`).textContent()).toBe('yes');
+      // The chart over time: per-feature PSI, the thumbs-down rate and the drifted flag, oldest first.
+      const chart = await page.evaluate(() =>
+        Object.fromEntries((globalThis as any).Chart.getChart('drift-chart').data.datasets.map((d: { label: string; data: unknown[] }) => [d.label, d.data])),
+      );
+      expect(chart.drifted).toEqual([0, 1, 1]);
+      expect(chart.thumbsDownRate[1]).toBe(1);
+      expect(Object.keys(chart)).toEqual(expect.arrayContaining(['driftedShare', 'psi length', 'psi oovRate', 'psi tone']));
+
+      // The pipeline the controller started for the drift: completed, promoted v2, linked to Temporal's Web UI and MLflow.
+      expect(await page.locator('#runs-note').textContent()).toBe('2 run(s) in Temporal.');
+      const run = page.locator('#runs-table tbody tr', { has: page.locator('td', { hasText: seen.driftPipeline! }) });
+      expect(await run.count()).toBe(1);
+      expect(await run.locator('td').nth(1).textContent()).toBe('COMPLETED');
+      expect(await run.locator('td').nth(4).textContent()).toBe('v2 (promoted)');
+      expect(await run.getByRole('link', { name: 'Temporal' }).getAttribute('href')).toBe(
+        `${e.temporalUiUrl}/namespaces/${encodeURIComponent(h.config.temporalNamespace)}/workflows/${encodeURIComponent(seen.driftPipeline!)}`,
+      );
+      expect(await run.getByRole('link', { name: 'MLflow' }).getAttribute('href')).toBe(`${e.mlflowUrl}/#/models/${h.config.mlflowModelName}/versions/2`);
+
+      // The promotion: v2 is champion with a promotion time and its evaluation, v1 the previous one.
+      const v2 = page.locator('#model-table tr[data-version="2"] td');
+      expect(await v2.nth(1).textContent()).toBe('champion');
+      expect(await v2.nth(3).textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+      expect(await v2.nth(4).textContent()).toMatch(/gleu \d\.\d{4}/);
+      expect(await page.locator('#model-table tr[data-version="1"] td').nth(1).textContent()).toBe('previous');
+      expect(await card('Champion')).toBe('v2');
+
+      // Feedback and serving: the thumbs-down rate of all the feedback given above, the request count, latency.
+      expect(await card('Thumbs-down rate')).toBe(`${((fb.down / fb.total) * 100).toFixed(1)}%`);
+      expect(await card('Feedback')).toBe(String(fb.total));
+      expect(await card('Requests')).toBe(String(requests));
+      expect(await card('Latency p50')).toMatch(/^\d+\.\d ms$/);
+
+      const shot = await page.screenshot({ fullPage: true });
+      writeFileSync(path.join(SHOTS, 'loop-dashboard.png'), shot);
+      // Drawn, not only in the DOM: the drifted step line (#d22) and the thumbs-down bars (#e57373)
+      // cover far more pixels than their legend boxes (40×12) would alone.
+      const pixels = await countPixels(page, shot, { drifted: [0xdd, 0x22, 0x22], thumbsDown: [0xe5, 0x73, 0x73] });
+      console.log('dashboard screenshot pixels', pixels);
+      expect(pixels.drifted).toBeGreaterThan(1000);
+      expect(pixels.thumbsDown).toBeGreaterThan(2000);
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
