@@ -83,7 +83,7 @@ export function compareActivities(deps: ActivityDeps) {
       };
       const scores: Record<string, number> = {};
       scores.baseline = (await judgeOf('baseline', baseline.corrections)).explanationScore;
-      scores.candidate = (await judgeOf('candidate', await explain(await loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir)))).explanationScore;
+      scores.candidate = (await judgeOf('candidate', await explain(await loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config)))).explanationScore;
       scores.harper = (await judgeOf('harper', await explain(await createCorrector('harper')))).explanationScore;
 
       const row = (name: string, role: SystemRow['role'], s: SystemEval, explanationScore: number | null): SystemRow => ({

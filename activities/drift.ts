@@ -50,7 +50,7 @@ export function driftActivities(deps: ActivityDeps) {
     if (refHalf.length > maxReference) refHalf = refHalf.filter((_, i) => i % Math.ceil(refHalf.length / maxReference) === 0);
     const vocab = vocabulary(vocabHalf.map((l) => l.awkward));
     // Edit density of the reference is what the champion itself does on training inputs.
-    const corrector = await loadRunCorrector(deps.mlflow, champion.run_id, champion.version, deps.paths.modelsDir);
+    const corrector = await loadRunCorrector(deps.mlflow, champion.run_id, champion.version, deps.paths.modelsDir, deps.config);
     const pairs: { input: string; output: string }[] = [];
     try {
       for (const l of refHalf) {

@@ -55,9 +55,13 @@ export function evaluateActivities(deps: ActivityDeps) {
       }
 
       // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
-      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir);
-      const candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name)));
-      await candidateCorrector.close?.();
+      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config);
+      let candidate: Awaited<ReturnType<typeof evaluate>>;
+      try {
+        candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name), ctx.cancellationSignal));
+      } finally {
+        await candidateCorrector.close?.();
+      }
 
       // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
@@ -66,10 +70,10 @@ export function evaluateActivities(deps: ActivityDeps) {
         const runId = championMv.run_id;
         const championRun = await mlflow.getRun(runId);
         champion = await evaluate(runTrainer(championRun), championMv.version, (set) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir), set, 'en', progress(set.name)),
+          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config), set, 'en', progress(set.name), ctx.cancellationSignal),
         );
       }
-      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => createCorrector('harper'), set, 'en', progress(set.name)));
+      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => createCorrector('harper'), set, 'en', progress(set.name), ctx.cancellationSignal));
 
       const reference = champion ?? harper;
       const boot = pairedBootstrap({

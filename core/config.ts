@@ -77,6 +77,7 @@ export const SETTINGS = {
 
   trainerPython: setting({ env: 'CORRECTLY_TRAINER_PYTHON', schema: optionalString, help: 'Python with trainer/requirements.txt (LoRA fine-tune and local generation). Unset: .venv-trainer/bin/python if present, else python3.' }),
   loraBase: setting({ env: 'CORRECTLY_LORA_BASE', schema: z.string().min(1), default: 'google/gemma-3-1b-it', help: 'Base model of the LoRA fine-tune: a Hugging Face name or a local directory.' }),
+  loraMaxNewTokens: setting({ env: 'CORRECTLY_LORA_MAX_NEW_TOKENS', schema: z.coerce.number().int().min(8).max(4096), default: '256', help: 'Upper bound on tokens a locally run fine-tune may generate per correction (evaluation and serving without Ollama).' }),
   loraArgs: setting({ env: 'CORRECTLY_LORA_ARGS', schema: z.string().default(''), default: '', help: 'Extra trainer arguments, space-separated (e.g. "--max-steps 500 --batch-size 4").' }),
 
   reasonLanguage: setting({ env: 'CORRECTLY_REASON_LANGUAGE', schema: z.enum(['ko', 'en']), default: 'ko', help: 'Language of explanations.' }),

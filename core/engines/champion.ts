@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, endpoints } from '../config';
+import { type Config, loadConfig, endpoints } from '../config';
 import { type MlflowRun, MlflowClient } from '../mlflow';
 import { downloadArtifactDir } from '../providers/files';
 import { createLocalCorrector } from '../providers/transformers';
@@ -59,11 +59,17 @@ export async function loadLoraModelDir(mlflow: MlflowClient, run: MlflowRun, cac
 }
 
 /** The model a training run logged, as a corrector reporting `modelVersion`. */
-export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string): Promise<Corrector> {
+export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string, config: Config = loadConfig()): Promise<Corrector> {
   const run = await mlflow.getRun(runId);
   if (runTrainer(run) === 'lora') {
     const modelDir = await loadLoraModelDir(mlflow, run, cacheDir ?? path.join(os.tmpdir(), 'correctly-models'));
-    return createLocalCorrector({ modelDir, python: trainerPython(), model: modelVersion ? `lora:v${modelVersion}` : `lora:${runId.slice(0, 8)}`, modelVersion });
+    return createLocalCorrector({
+      modelDir,
+      python: trainerPython(config.trainerPython),
+      maxNewTokens: config.loraMaxNewTokens,
+      model: modelVersion ? `lora:v${modelVersion}` : `lora:${runId.slice(0, 8)}`,
+      modelVersion,
+    });
   }
   return createCorrector('rules', { model: await loadRunModel(mlflow, runId, cacheDir), modelVersion });
 }

@@ -55,11 +55,17 @@ export function heldoutEvalSet(name: string, pairs: { awkward: string; corrected
   };
 }
 
-export async function runSystem(corrector: Corrector, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
+/**
+ * Runs `corrector` over the set. `onProgress` is called after every sentence (activities
+ * heartbeat there; the SDK throttles), and an aborted `signal` stops between sentences, so a
+ * cancelled or timed-out activity does not keep a slow generative model busy.
+ */
+export async function runSystem(corrector: Corrector, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SystemOutputs> {
   let invalidOutputs = 0;
   // A generative model may answer something that is not a correction (MalformedOutputError after
   // its re-asks): that sentence counts as left unchanged, and the count is reported.
   const correct = async (text: string) => {
+    signal?.throwIfAborted();
     try {
       return (await corrector.correct(text, { reasonLanguage })).corrected;
     } catch (e) {
@@ -75,24 +81,24 @@ export async function runSystem(corrector: Corrector, set: EvalSet, reasonLangua
     const t0 = performance.now();
     outputs.push(text.trim() ? await correct(text) : text);
     latenciesMs.push(performance.now() - t0);
-    if (onProgress && i % 50 === 0) onProgress(i, total);
+    onProgress?.(i + 1, total);
   }
   const correctOutputs: string[] = [];
   for (const [i, text] of set.correct.entries()) {
     correctOutputs.push(await correct(text));
-    if (onProgress && i % 50 === 0) onProgress(set.inputs.length + i, total);
+    onProgress?.(set.inputs.length + i + 1, total);
   }
   return { outputs, correctOutputs, latenciesMs, invalidOutputs };
 }
 
 /** runSystem with a file cache keyed by system id and eval-set digest. */
-export async function runSystemCached(cacheDir: string, systemKey: string, corrector: () => Promise<Corrector>, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void): Promise<SystemOutputs> {
+export async function runSystemCached(cacheDir: string, systemKey: string, corrector: () => Promise<Corrector>, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SystemOutputs> {
   const file = path.join(cacheDir, `${systemKey.replace(/[^A-Za-z0-9._-]+/g, '_')}-${evalSetDigest(set)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SystemOutputs;
   const system = await corrector();
   let out: SystemOutputs;
   try {
-    out = await runSystem(system, set, reasonLanguage, onProgress);
+    out = await runSystem(system, set, reasonLanguage, onProgress, signal);
   } finally {
     await system.close?.();
   }

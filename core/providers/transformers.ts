@@ -32,6 +32,8 @@ export interface TransformersBackendOptions {
   /** Name reported in usage records, e.g. `correctly-corrector:v3`. */
   model?: string;
   device?: 'auto' | 'cpu' | 'cuda';
+  /** Upper bound on generated tokens per request (default 256). */
+  maxNewTokens?: number;
   /** How long loading the model may take (default 5 minutes). */
   startTimeoutMs?: number;
 }
@@ -52,7 +54,7 @@ export class TransformersBackend implements ChatBackend {
 
   private start(): Promise<void> {
     if (!existsSync(this.opts.modelDir)) return Promise.reject(new ProviderError(`model directory ${this.opts.modelDir} does not exist`, this.model, false));
-    const child = spawn(this.opts.python, ['-m', 'trainer.generate', '--model', this.opts.modelDir, '--device', this.opts.device ?? 'auto'], {
+    const child = spawn(this.opts.python, ['-m', 'trainer.generate', '--model', this.opts.modelDir, '--device', this.opts.device ?? 'auto', '--max-new-tokens', String(this.opts.maxNewTokens ?? 256)], {
       cwd: REPO_ROOT,
       env: { ...process.env, PYTHONUNBUFFERED: '1', TOKENIZERS_PARALLELISM: 'false' },
       stdio: ['pipe', 'pipe', 'pipe'],

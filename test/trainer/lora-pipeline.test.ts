@@ -1,0 +1,105 @@
+/**
+ * The retraining pipeline with `backends.trainer: 'lora'`: the GPU queue fine-tunes the tiny
+ * Gemma 3 (CPU here), the candidate is registered with its merged weights, and evaluation runs the
+ * model itself through trainer/generate.py (the same LlmCorrector as GPT-4o-mini) against Harper.
+ * A random tiny model writes mostly invalid JSON: the report must say so (invalid output rate) and
+ * the gate must refuse it — an honest result, not a forced pass.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRunCorrector } from '../../core/engines/champion';
+import { endpoints } from '../../core/config';
+import { MlflowClient } from '../../core/mlflow';
+import { TransformersBackend } from '../../core/providers/transformers';
+import { downloadArtifactDir } from '../../core/providers/files';
+import type { PipelineResult } from '../../workflows/pipeline-types';
+import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+import { buildTinyModel, ensureTrainerVenv, fixtureDataset, SMOKE_ARGS } from './python';
+
+describe('retraining pipeline with the LoRA trainer (tiny Gemma 3 on CPU)', () => {
+  let h: PipelineHarness;
+  let python: string;
+  let result: PipelineResult;
+  beforeAll(async () => {
+    python = await ensureTrainerVenv();
+    const base = await buildTinyModel(python, fixtureDataset());
+    h = await startPipelineHarness({
+      CORRECTLY_TRAINER_PYTHON: python,
+      CORRECTLY_LORA_BASE: base,
+      // a random tiny model never ends its turn: bound its replies so evaluation stays short on CPU
+      CORRECTLY_LORA_MAX_NEW_TOKENS: '24',
+      CORRECTLY_LORA_ARGS: ['--max-steps', '6', '--eval-steps', '3', '--save-steps', '3', '--device', 'cpu', ...SMOKE_ARGS].join(' '),
+    });
+    await h.startWorker('cpu');
+    await h.startWorker('gpu');
+    const run = await h.client.startPipeline(
+      { samples: 60, batchSize: 30, seed: 11, reasonLanguage: 'en', backends: { trainer: 'lora' }, gate: { jflegLimit: 8 }, trigger: 'lora test' },
+      { workflowId: 'lora-pipeline-1' },
+    );
+    result = await run.result();
+  }, 900_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('trains on the GPU queue, registers the merged model, and evaluates the model itself', async () => {
+    const mlflow = new MlflowClient(endpoints(h.config).mlflowUrl);
+    const run = await mlflow.getRun(result.mlflowRunId);
+    expect(run.data.tags.find((t) => t.key === 'trainer')?.value).toBe('lora');
+    expect(result.candidateVersion).toBe('1');
+    expect(result.metrics.candidate.engine).toBe('lora');
+    expect(result.metrics.candidate.modelVersion).toBe('1');
+    for (const set of [result.metrics.candidate.jfleg, result.metrics.candidate.heldout]) {
+      expect(set.gleu).toBeGreaterThanOrEqual(0);
+      expect(set.gleu).toBeLessThanOrEqual(1);
+      expect(set.invalidOutputRate).toBeGreaterThanOrEqual(0);
+      expect(set.invalidOutputRate).toBeLessThanOrEqual(1);
+    }
+    expect(result.metrics.candidate.jfleg.sentences).toBe(8);
+    expect(result.metrics.comparison.reference).toBe('harper');
+  });
+
+  it('the gate refuses a candidate that scores below Harper, and says why', () => {
+    const { candidate, harper } = result.metrics;
+    if (candidate.jfleg.gleu < harper.jfleg.gleu) {
+      expect(result.promoted).toBe(false);
+      expect(result.why.join(' ')).toMatch(/GLEU/);
+    } else {
+      // a tiny random model matching Harper would be a surprise, but then the gate must pass it
+      expect(result.promoted).toBe(true);
+    }
+  });
+
+  it('the local generation server answers deterministically and the corrector reports invalid output honestly', async () => {
+    const mlflow = new MlflowClient(endpoints(h.config).mlflowUrl);
+    const corrector = await loadRunCorrector(mlflow, result.mlflowRunId, result.candidateVersion, endpoints(h.config).modelsDir, h.config);
+    try {
+      const outcome = async () => {
+        try {
+          return (await corrector.correct('She go to school yesterday.', { reasonLanguage: 'en' })).corrected;
+        } catch (e) {
+          return `${(e as Error).name}`;
+        }
+      };
+      const first = await outcome();
+      expect(await outcome()).toBe(first);
+    } finally {
+      await corrector.close?.();
+    }
+
+    const run = await mlflow.getRun(result.mlflowRunId);
+    const dir = `${endpoints(h.config).modelsDir}/direct-check`;
+    await downloadArtifactDir(mlflow, run, 'model', dir);
+    const backend = new TransformersBackend({ modelDir: dir, python, device: 'cpu' });
+    try {
+      const req = { messages: [{ role: 'user' as const, content: 'Sentence: I am agree with you.' }], maxOutputTokens: 12, signal: AbortSignal.timeout(120_000) };
+      const a = await backend.send(req);
+      const b = await backend.send(req);
+      expect(a.text).toBe(b.text);
+      expect(a.promptTokens).toBeGreaterThan(5);
+      expect(a.completionTokens).toBeGreaterThan(0);
+      expect(a.completionTokens).toBeLessThanOrEqual(12);
+    } finally {
+      await backend.close();
+    }
+  });
+});
