@@ -34,10 +34,16 @@ export interface FaultStack {
 export async function startFaultStack(): Promise<FaultStack> {
   const ts = await startTestStack(['temporal', 'database', 'mlflow', 'chroma']);
   const e = endpoints(ts.config);
-  const ds = await openDatabase(e.databaseUrl, { poolSize: 1 });
-  await seedDatabase(ds);
-  await ds.destroy();
-  const client = await CorrectlyClient.connect(ts.config);
+  let client: CorrectlyClient;
+  try {
+    const ds = await openDatabase(e.databaseUrl, { poolSize: 1 });
+    await seedDatabase(ds);
+    await ds.destroy();
+    client = await CorrectlyClient.connect(ts.config);
+  } catch (err) {
+    await ts.stop(); // leave no servers behind
+    throw err;
+  }
   const stack: FaultStack = {
     ts,
     client,
@@ -77,7 +83,12 @@ export async function startFaultStack(): Promise<FaultStack> {
       await ts.stop();
     },
   };
-  await stack.startWorker();
+  try {
+    await stack.startWorker();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
   return stack;
 }
 
@@ -96,6 +107,7 @@ function workerEnv(ts: TestStack): Record<string, string> {
     MLFLOW_TRACKING_URI: '',
     CHROMA_URL: '',
     CORRECTLY_CONFIG: '',
+    WORKER_METRICS_PORT: '0', // off: a fixed port would clash with other workers on the machine
   };
 }
 

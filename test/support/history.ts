@@ -9,8 +9,13 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 export interface ActivityRecord {
   workflowId: string;
   type: string;
-  /** Attempt number of the started event (1 for a first try). */
+  /**
+   * Attempt number of the started event (1 for a first try). Temporal writes one started event per
+   * scheduled activity, for its last attempt: with attempt > 1, scheduled → started includes the
+   * earlier attempts and their backoff, and `lastFailure` says why the previous attempt failed.
+   */
   attempt: number;
+  lastFailure?: string;
   scheduledMs: number;
   /** Undefined when it never started (still queued). */
   startedMs?: number;
@@ -45,7 +50,7 @@ export async function workflowTimeline(client: Client, workflowId: string): Prom
     const started = e.activityTaskStartedEventAttributes;
     if (started) {
       const r = byScheduled.get(started.scheduledEventId!.toString());
-      if (r) Object.assign(r, { startedMs: t, attempt: started.attempt ?? 1 });
+      if (r) Object.assign(r, { startedMs: t, attempt: started.attempt ?? 1, ...(started.lastFailure?.message ? { lastFailure: started.lastFailure.message } : {}) });
     }
     const closed =
       (e.activityTaskCompletedEventAttributes && ['completed', e.activityTaskCompletedEventAttributes] as const) ||
