@@ -2,7 +2,9 @@
  * Stages 5–7 bookkeeping: the MLflow model registry (aliases challenger / champion / previous) and
  * the deploy notification. Each step is safe to repeat.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { loadLoraModelDir, runTrainer } from '../core/engines/champion';
+import { deployToOllama } from '../core/providers/ollama-deploy';
 import { stableId } from '../core/ids';
 import { ModelVersionSchema } from '../entities';
 import type { ActivityDeps } from './deps';
@@ -65,8 +67,30 @@ export function registryActivities(deps: ActivityDeps) {
       await (await rows()).update({ name: input.modelName, version: input.version }, { status: 'rejected', gate: { promoted: false, reasons: input.reasons } });
     },
 
-    /** Asks the serving API to load the new champion; serving also loads it on start. */
+    /**
+     * Deploys the new champion. A LoRA model is first created in Ollama (when OLLAMA_HOST is set)
+     * from its merged weights, checked to answer, and only then tagged `<name>:champion`; then the
+     * serving API is asked to load the champion (it also loads it on start).
+     */
     async deployChampion(input: { modelName: string; version: string }): Promise<{ served: boolean; detail: string }> {
+      const mv = await deps.mlflow.getModelVersion(input.modelName, input.version);
+      const run = mv.run_id ? await deps.mlflow.getRun(mv.run_id) : undefined;
+      let ollama = '';
+      if (run && runTrainer(run) === 'lora' && deps.config.ollamaHost) {
+        const mergedDir = await loadLoraModelDir(deps.mlflow, run, deps.paths.modelsDir);
+        const ctx = Context.current();
+        const r = await deployToOllama({
+          host: deps.config.ollamaHost,
+          name: input.modelName,
+          version: input.version,
+          mergedDir,
+          reasonLanguage: deps.config.reasonLanguage,
+          signal: ctx.cancellationSignal,
+          onProgress: (message) => ctx.heartbeat({ phase: 'ollama', message }),
+        });
+        await deps.mlflow.setModelVersionTag(input.modelName, input.version, 'ollama_model', r.model);
+        ollama = `Ollama ${r.model} → ${r.alias} (check answered in ${Math.round(r.checkLatencyMs)} ms); `;
+      }
       const url = `${deps.paths.servingUrl}/admin/reload`;
       let res: Response;
       try {
@@ -77,7 +101,7 @@ export function registryActivities(deps: ActivityDeps) {
           signal: AbortSignal.timeout(30_000),
         });
       } catch {
-        return { served: false, detail: `no serving API at ${deps.paths.servingUrl}; it loads the champion alias when it starts` };
+        return { served: false, detail: `${ollama}no serving API at ${deps.paths.servingUrl}; it loads the champion alias when it starts` };
       }
       if (res.status === 401 || res.status === 403) {
         throw ApplicationFailure.nonRetryable(`serving API refused the reload (HTTP ${res.status}): set CORRECTLY_ADMIN_KEY to the API's admin key`, 'DeployUnauthorized');
@@ -85,7 +109,7 @@ export function registryActivities(deps: ActivityDeps) {
       if (!res.ok) throw new Error(`serving API reload failed: HTTP ${res.status} ${await res.text()}`);
       const body = (await res.json()) as { modelVersion?: string };
       if (body.modelVersion !== input.version) throw new Error(`serving API reports model version ${body.modelVersion}, expected ${input.version}`);
-      return { served: true, detail: `serving v${input.version} at ${deps.paths.servingUrl}` };
+      return { served: true, detail: `${ollama}serving v${input.version} at ${deps.paths.servingUrl}` };
     },
   };
 }

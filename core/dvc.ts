@@ -21,7 +21,10 @@ export class DvcError extends Error {
 }
 
 export class DvcRepo {
-  /** In-process queue: DVC holds a repo-wide lock, so concurrent commands in one worker wait their turn. */
+  /**
+   * DVC holds a repo-wide lock: commands of one worker wait their turn in this queue, and
+   * `--wait-for-lock` makes a command wait for another worker process's lock instead of failing.
+   */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dir: string, readonly remote: string, readonly dvcBin: string) {}
@@ -29,7 +32,7 @@ export class DvcRepo {
   private async run(args: string[]): Promise<string> {
     const job = this.queue.then(async () => {
       try {
-        const { stdout } = await exec(this.dvcBin, args, { cwd: this.dir, env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 16 << 20 });
+        const { stdout } = await exec(this.dvcBin, ['--wait-for-lock', ...args], { cwd: this.dir, env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 16 << 20 });
         return stdout;
       } catch (e) {
         const err = e as { stderr?: string; message: string };

@@ -2,21 +2,7 @@ import type { Command } from 'commander';
 import { CorrectlyClient, InvalidInputError } from '../index';
 import { endpoints } from '../../core/config';
 import type { PipelineInput, PipelineProgress, PipelineResult } from '../../workflows/pipeline-types';
-import { action, cliConfig, table, UsageError } from './util';
-
-function int(name: string) {
-  return (v: string) => {
-    if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} must be an integer, got "${v}"`);
-    return Number(v);
-  };
-}
-function num(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
-    return n;
-  };
-}
+import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
 
 interface StartOpts {
   samples?: number; batchSize?: number; seed?: number; reasonLanguage?: string; teacher?: string; trainer?: string;
@@ -83,16 +69,16 @@ export function registerPipeline(program: Command) {
   pipeline
     .command('start')
     .description('start a retraining pipeline (generate → validate → version → train → evaluate → promote → deploy)')
-    .option('--samples <n>', 'samples to generate', int('samples'))
-    .option('--batch-size <n>', 'samples per generation batch', int('batch-size'))
-    .option('--seed <n>', 'random seed', int('seed'))
+    .option('--samples <n>', 'samples to generate', intOption('samples'))
+    .option('--batch-size <n>', 'samples per generation batch', intOption('batch-size'))
+    .option('--seed <n>', 'random seed', intOption('seed'))
     .option('--reason-language <ko|en>', 'language of explanations')
     .option('--teacher <noise|openai|ollama>', 'teacher backend')
     .option('--trainer <rules|lora>', 'trainer backend')
     .option('--embedder <local|openai|ollama>', 'embedder for near-duplicate detection')
     .option('--baseline <none|openai|ollama>', 'LLM baseline to compare against')
-    .option('--min-gleu-delta <x>', 'GLEU the candidate must gain over the reference', num('min-gleu-delta'))
-    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', int('jfleg-limit'))
+    .option('--min-gleu-delta <x>', 'GLEU the candidate must gain over the reference', numberOption('min-gleu-delta'))
+    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', intOption('jfleg-limit'))
     .option('--approval', 'require a human approval before promotion')
     .option('--model-name <name>', 'registered model name')
     .option('--trigger <text>', 'why this run was started')
@@ -135,7 +121,7 @@ export function registerPipeline(program: Command) {
   pipeline
     .command('list')
     .description('list recent pipelines')
-    .option('--limit <n>', 'how many', int('limit'), 20)
+    .option('--limit <n>', 'how many', intOption('limit'), 20)
     .option('--json', 'print JSON')
     .action(action(async (o: { limit: number; json?: boolean }) => {
       const client = await CorrectlyClient.connect(cliConfig());

@@ -4,49 +4,36 @@
  * arrive through DVC's dict unpacking (`${generate}` → `--samples 400 --batch-size 200 …`); every
  * stage accepts every parameter and uses the ones it needs. Progress goes to stderr.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { createDeps } from '../../activities/deps';
 import { type StageFlags, StageFlagsSchema, StageInputError } from '../../core/stages/params';
 import { evaluateStage, generateStage, trainStage, validateStage } from '../../core/stages/stages';
-import { action, cliConfig, UsageError } from './util';
+import { action, cliConfig, intOption, numberOption, UsageError } from './util';
 
-function int(name: string) {
-  return (v: string) => {
-    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`--${name} must be an integer`);
-    return Number(v);
-  };
-}
-function num(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name} must be a number`);
-    return n;
-  };
-}
 
 /** The params.yaml keys, as flags. */
 function withParams(cmd: Command): Command {
   return cmd
-    .option('--seed <n>', 'random seed (generation, split, bootstrap)', int('seed'))
-    .option('--samples <n>', 'samples to generate', int('samples'))
-    .option('--batch-size <n>', 'samples per generation batch', int('batch-size'))
+    .option('--seed <n>', 'random seed (generation, split, bootstrap)', intOption('seed'))
+    .option('--samples <n>', 'samples to generate', intOption('samples'))
+    .option('--batch-size <n>', 'samples per generation batch', intOption('batch-size'))
     .option('--teacher <noise|openai|ollama>', 'teacher backend')
     .option('--reason-language <ko|en>', 'language of explanations')
     .option('--embedder <local|openai|ollama>', 'embedder for near-duplicate detection')
-    .option('--near-duplicate-threshold <x>', 'cosine similarity above which a sample is a near-duplicate', num('near-duplicate-threshold'))
+    .option('--near-duplicate-threshold <x>', 'cosine similarity above which a sample is a near-duplicate', numberOption('near-duplicate-threshold'))
     .option('--pii-policy <redact|reject>', 'what to do with personal data')
-    .option('--max-reject-rate <x>', 'fail when more than this share is rejected', num('max-reject-rate'))
-    .option('--max-sentence-tokens <n>', 'token limit of each sentence', int('max-sentence-tokens'))
-    .option('--valid-split <x>', 'share of samples in the valid split', num('valid-split'))
-    .option('--test-split <x>', 'share of samples in the test split', num('test-split'))
+    .option('--max-reject-rate <x>', 'fail when more than this share is rejected', numberOption('max-reject-rate'))
+    .option('--max-sentence-tokens <n>', 'token limit of each sentence', intOption('max-sentence-tokens'))
+    .option('--valid-split <x>', 'share of samples in the valid split', numberOption('valid-split'))
+    .option('--test-split <x>', 'share of samples in the test split', numberOption('test-split'))
     .option('--model-name <name>', 'registered model name the candidates go to')
-    .option('--min-count <n>', 'rules trainer: minimal support of a rule', int('min-count'))
-    .option('--min-precision <x>', 'rules trainer: minimal Wilson-bounded precision', num('min-precision'))
-    .option('--confidence <z>', 'rules trainer: z of the Wilson bound', num('confidence'))
-    .option('--max-span <n>', 'rules trainer: longest edit in tokens', int('max-span'))
-    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', int('jfleg-limit'))
-    .option('--min-gleu-delta <x>', 'gate: GLEU the candidate must gain over the reference', num('min-gleu-delta'))
-    .option('--min-no-change-rate <x>', 'gate: share of correct sentences to leave unchanged', num('min-no-change-rate'));
+    .option('--min-count <n>', 'rules trainer: minimal support of a rule', intOption('min-count'))
+    .option('--min-precision <x>', 'rules trainer: minimal Wilson-bounded precision', numberOption('min-precision'))
+    .option('--confidence <z>', 'rules trainer: z of the Wilson bound', numberOption('confidence'))
+    .option('--max-span <n>', 'rules trainer: longest edit in tokens', intOption('max-span'))
+    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', intOption('jfleg-limit'))
+    .option('--min-gleu-delta <x>', 'gate: GLEU the candidate must gain over the reference', numberOption('min-gleu-delta'))
+    .option('--min-no-change-rate <x>', 'gate: share of correct sentences to leave unchanged', numberOption('min-no-change-rate'));
 }
 
 const PARAM_KEYS = Object.keys(StageFlagsSchema.shape);

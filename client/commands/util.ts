@@ -1,4 +1,5 @@
 /** Shared CLI plumbing: config loading, error reporting, output. */
+import { InvalidArgumentError } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../../core/config';
 import { StackError } from '../../core/stack/process';
 
@@ -40,4 +41,21 @@ export function table(rows: Record<string, string>[]): string {
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: Record<string, string>) => cols.map((c, i) => (r[c] ?? '').padEnd(width[i])).join('  ').trimEnd();
   return [line(Object.fromEntries(cols.map((c) => [c, c.toUpperCase()]))), ...rows.map(line)].join('\n');
+}
+
+/** Option parser for an integer flag: a bad value is commander's one-line error, exit code 1. */
+export function intOption(name: string) {
+  return (v: string) => {
+    if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError(`--${name} must be an integer, got "${v}"`);
+    return Number(v);
+  };
+}
+
+/** Option parser for a number flag. */
+export function numberOption(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name} must be a number, got "${v}"`);
+    return n;
+  };
 }
