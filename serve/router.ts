@@ -48,7 +48,7 @@ export class ModelRouter {
     readonly modelName: string,
     private readonly cacheDir: string,
     private readonly log: Log,
-    private readonly retryMs = 30_000,
+    private readonly retryMs = 10_000,
   ) {}
 
   /** Loads Harper and, when one is registered, the champion. Never throws for MLflow trouble: Harper serves meanwhile. */

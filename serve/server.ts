@@ -35,7 +35,7 @@ export interface ServingApiOptions {
   db?: DataSource;
   /** Fastify/pino logger level, or false for none (default 'info'). */
   logLevel?: string | false;
-  /** How often to retry loading the champion after a failure (default 30 s). */
+  /** How often to retry loading the champion after a failure (default 10 s). */
   championRetryMs?: number;
 }
 
