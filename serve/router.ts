@@ -6,7 +6,8 @@
  * hold the old one finish on it, and the old corrector is closed when the last of them is done.
  */
 import { createCorrector, type CorrectOptions, type Correction, type Corrector } from '../core/engines';
-import { loadRunModel } from '../core/engines/champion';
+import type { Config } from '../core/config';
+import { loadVersionCorrector } from '../core/engines/champion';
 import type { MlflowClient } from '../core/mlflow';
 import { ApiError } from './errors';
 
@@ -49,6 +50,8 @@ export class ModelRouter {
     private readonly cacheDir: string,
     private readonly log: Log,
     private readonly retryMs = 10_000,
+    /** Where a LoRA champion runs: Ollama (OLLAMA_HOST) or the local trainer Python. */
+    private readonly config?: Config,
   ) {}
 
   /** Loads Harper and, when one is registered, the champion. Never throws for MLflow trouble: Harper serves meanwhile. */
@@ -105,8 +108,7 @@ export class ModelRouter {
     if (this.current?.modelVersion === mv.version) return { modelVersion: mv.version };
     let corrector: Corrector;
     try {
-      const model = await loadRunModel(this.mlflow, mv.run_id, this.cacheDir);
-      corrector = await createCorrector('rules', { model, modelVersion: mv.version });
+      corrector = await loadVersionCorrector(this.mlflow, mv, this.cacheDir, this.config);
     } catch (e) {
       throw new ApiError(502, 'model_load_failed', `${modelName} version ${mv.version} could not be loaded: ${(e as Error).message}`);
     }

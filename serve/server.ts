@@ -63,7 +63,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
     logger: opts.logLevel === false ? false : { level: opts.logLevel ?? 'info' },
   });
   const mlflow = new MlflowClient(e.mlflowUrl);
-  const router = new ModelRouter(mlflow, config.mlflowModelName, e.modelsDir, app.log, opts.championRetryMs);
+  const router = new ModelRouter(mlflow, config.mlflowModelName, e.modelsDir, app.log, opts.championRetryMs, config);
 
   try {
     // JSON must be valid UTF-8: Node would otherwise swap bad bytes for U+FFFD and correct garbage.

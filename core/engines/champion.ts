@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig, endpoints } from '../config';
-import { type MlflowRun, MlflowClient } from '../mlflow';
+import { type MlflowModelVersion, type MlflowRun, MlflowClient } from '../mlflow';
+import { createLlmCorrector } from '../providers/index';
 import { downloadArtifactDir } from '../providers/files';
 import { createLocalCorrector } from '../providers/transformers';
 import { trainerPython } from '../trainer-python';
@@ -74,12 +75,22 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
   return createCorrector('rules', { model: await loadRunModel(mlflow, runId, cacheDir), modelVersion });
 }
 
+/**
+ * The corrector for a registered version: its model deployed in Ollama when the deploy stage put it
+ * there (tag `ollama_model`) and OLLAMA_HOST is set, else the run's model run here.
+ */
+export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModelVersion, cacheDir?: string, config: Config = loadConfig()): Promise<Corrector> {
+  if (!mv.run_id) throw new EngineConfigError(`${mv.name} version ${mv.version} has no training run`);
+  const ollamaModel = mv.tags.find((t) => t.key === 'ollama_model')?.value;
+  if (ollamaModel && config.ollamaHost) return createLlmCorrector('ollama', config, { model: String(ollamaModel), modelVersion: mv.version });
+  return loadRunCorrector(mlflow, mv.run_id, mv.version, cacheDir, config);
+}
+
 /** A corrector for the version behind `alias`, or null when the alias is not set. */
-export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string): Promise<LoadedModel | null> {
+export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string, config?: Config): Promise<LoadedModel | null> {
   const mv = await mlflow.getByAlias(modelName, alias);
   if (!mv?.run_id) return null;
-  const corrector = await loadRunCorrector(mlflow, mv.run_id, mv.version, cacheDir);
-  return { corrector, modelVersion: mv.version };
+  return { corrector: await loadVersionCorrector(mlflow, mv, cacheDir, config), modelVersion: mv.version };
 }
 
 registerEngine('champion', {
