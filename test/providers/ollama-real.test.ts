@@ -18,6 +18,12 @@ import { Llm } from '../../core/providers/llm';
 import { OllamaBackend } from '../../core/providers/ollama';
 import { DeployError, deployToOllama } from '../../core/providers/ollama-deploy';
 import { PROJECT_ROOT } from '../../core/stack/index';
+import { createLocalCorrector } from '../../core/providers/transformers';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createDeps } from '../../activities/deps';
+import { uploadDirectory } from '../../activities/finetune';
+import { registryActivities } from '../../activities/registry';
+import { startTestStack } from '../support/stack';
 import { freePort } from '../../core/stack/process';
 import { buildTinyModel, ensureTrainerVenv, FIXTURE_DATA, runToEnd } from '../trainer/python';
 
@@ -112,5 +118,39 @@ describe('deploy to a real Ollama server (tiny fine-tuned Gemma 3)', () => {
     // the alias still points at v1
     const c = await new LlmCorrector(new Llm(new OllamaBackend({ host, model: 'correctly-tiny:champion' }))).correct('She go to school every day.');
     expect(c.corrected).toBe('She goes to school every day.');
+  });
+
+  it('runs the same fine-tune locally through trainer/generate.py with the same answer (no Ollama needed)', async () => {
+    const corrector = createLocalCorrector({ modelDir: merged, python: await ensureTrainerVenv(), device: 'cpu', modelVersion: '1' });
+    try {
+      const c = await corrector.correct('She go to school every day.');
+      expect(c).toMatchObject({ corrected: 'She goes to school every day.', engine: 'lora', modelVersion: '1', edits: [expect.objectContaining({ before: 'go', after: 'goes' })] });
+      expect(corrector.llm.ledger.totals()).toMatchObject({ calls: 1, costUsd: 0 });
+    } finally {
+      await corrector.close();
+    }
+  });
+
+  it('the deploy stage creates a LoRA champion in Ollama from its MLflow artifacts before switching serving', async () => {
+    const ts = await startTestStack(['mlflow'], { OLLAMA_HOST: host });
+    try {
+      const deps = createDeps(ts.config);
+      const mlflow = deps.mlflow;
+      const exp = await mlflow.experimentId('deploy-test');
+      const run = await mlflow.findOrCreateRun(exp, 'deploy-test/train', 'deploy test', { trainer: 'lora' });
+      await uploadDirectory(mlflow, run, merged, 'model');
+      await mlflow.ensureRegisteredModel('correctly-deploy');
+      const mv = await mlflow.findOrCreateModelVersion('correctly-deploy', run.info.run_id, `${run.info.artifact_uri}/model`);
+      const out = (await new MockActivityEnvironment().run(registryActivities(deps).deployChampion, { modelName: 'correctly-deploy', version: mv.version })) as { served: boolean; detail: string };
+      // no serving API in this test: Ollama is deployed and serving is told to pick it up on start
+      expect(out.served).toBe(false);
+      expect(out.detail).toMatch(/^Ollama correctly-deploy:v1 → correctly-deploy:champion \(check answered in \d+ ms\); no serving API/);
+      expect((await mlflow.getModelVersion('correctly-deploy', mv.version)).tags).toEqual(expect.arrayContaining([{ key: 'ollama_model', value: 'correctly-deploy:v1' }]));
+      const names = (await new Ollama({ host }).list()).models.map((m) => m.name);
+      expect(names).toEqual(expect.arrayContaining(['correctly-deploy:v1', 'correctly-deploy:champion']));
+      await deps.close();
+    } finally {
+      await ts.stop();
+    }
   });
 });
