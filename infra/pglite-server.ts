@@ -7,6 +7,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { parseArgs } from 'node:util';
+import { BatchAffineQueryQueue } from './pglite-queue';
 import { z } from 'zod';
 
 const Args = z.object({
@@ -23,6 +24,8 @@ async function main() {
   const args = Args.parse(values);
   const db = await PGlite.create({ dataDir: args.dir });
   const server = new PGLiteSocketServer({ db, host: args.host, port: args.port, maxConnections: args['max-connections'] });
+  // Replace the library's queue, which interleaves concurrent connections' batches (see pglite-queue.ts).
+  (server as unknown as { queryQueue: BatchAffineQueryQueue }).queryQueue = new BatchAffineQueryQueue(db);
   await server.start();
   console.log(`pglite listening on ${args.host}:${args.port} (data ${args.dir}, max ${args['max-connections']} connections)`);
   const stop = async (signal: string) => {
