@@ -46,10 +46,19 @@ export class DvcRepo {
   /** Creates the repository and its default remote if missing (idempotent). */
   async ensure(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
-    if (!existsSync(path.join(this.dir, '.dvc'))) await this.run(['init', '--no-scm', '--quiet']);
+    const dvcDir = path.join(this.dir, '.dvc');
+    if (!existsSync(dvcDir)) {
+      // workers on one state dir may race to create it: losing the race is fine
+      await this.run(['init', '--no-scm', '--quiet']).catch((e) => {
+        if (!existsSync(dvcDir)) throw e;
+      });
+    }
     if (!/^[a-z0-9]+:\/\//.test(this.remote)) mkdirSync(this.remote, { recursive: true });
-    await this.run(['remote', 'add', '--default', '--force', 'storage', this.remote]);
-    await this.run(['config', 'core.analytics', 'false']);
+    const config = () => (existsSync(path.join(dvcDir, 'config')) ? readFileSync(path.join(dvcDir, 'config'), 'utf8') : '');
+    if (!config().includes(`url = ${this.remote}`) || !/remote = storage/.test(config())) {
+      await this.run(['remote', 'add', '--default', '--force', 'storage', this.remote]);
+    }
+    if (!/analytics = false/.test(config())) await this.run(['config', 'core.analytics', 'false']);
   }
 
   /** `dvc add` then `dvc push` of a directory or file inside the repo; returns its md5 and size. */
