@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { sha256 } from '../core/ids';
 import { DatasetVersionSchema, type DatasetVersion, type GeneratedSample, GeneratedSampleSchema } from '../entities';
+import type { DvcOut } from '../core/dvc';
 import type { ActivityDeps } from './deps';
 
 export interface VersionInput {
@@ -61,16 +62,24 @@ export function versionActivities(deps: ActivityDeps) {
         }
       });
 
-      await deps.dvc.ensure();
-      mkdirSync(abs, { recursive: true });
-      for (const split of ['train', 'valid', 'test'] as const) {
-        const lines = bySplit[split].map((s) =>
-          JSON.stringify({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
-        );
-        writeFileSync(path.join(abs, `${split}.jsonl`), lines.join('\n') + (lines.length ? '\n' : ''));
+      // DVC may wait for another worker's repo lock: keep heartbeating while it works or waits.
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat({ phase: 'dvc', written: samples.length }), 10_000);
+      let out: DvcOut;
+      try {
+        await deps.dvc.ensure();
+        mkdirSync(abs, { recursive: true });
+        for (const split of ['train', 'valid', 'test'] as const) {
+          const lines = bySplit[split].map((s) =>
+            JSON.stringify({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
+          );
+          writeFileSync(path.join(abs, `${split}.jsonl`), lines.join('\n') + (lines.length ? '\n' : ''));
+        }
+        ctx.heartbeat({ written: samples.length });
+        out = await deps.dvc.addAndPush(rel);
+      } finally {
+        clearInterval(beat);
       }
-      Context.current().heartbeat({ written: samples.length });
-      const out = await deps.dvc.addAndPush(rel);
       const counts = { train: bySplit.train.length, valid: bySplit.valid.length, test: bySplit.test.length };
       const row: Partial<DatasetVersion> = {
         id: `ds_${out.md5.replace('.dir', '')}_${datasetDirName(input.pipelineId)}`.slice(0, 128),

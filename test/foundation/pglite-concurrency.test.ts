@@ -15,7 +15,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 class RawConnection {
   private buf = Buffer.alloc(0);
   private constructor(private readonly sock: net.Socket) {
-    sock.on('data', (d) => (this.buf = Buffer.concat([this.buf, d])));
+    sock.on('data', (d: Buffer) => (this.buf = Buffer.concat([this.buf, d])));
   }
   static async open(port: number): Promise<RawConnection> {
     const sock = net.connect(port, '127.0.0.1');
