@@ -1,8 +1,8 @@
 /** `correctly controller …`: the RetrainingController of a model (state, history, signals, policy). */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { PolicyPatch } from '../../workflows/controller-types';
 import { CorrectlyClient, InvalidInputError } from '../index';
-import { action, cliConfig, table, UsageError } from './util';
+import { action, cliConfig, intOption, table, UsageError } from './util';
 
 async function withController<T>(modelName: string | undefined, fn: (c: CorrectlyClient, ctl: ReturnType<CorrectlyClient['controller']>) => Promise<T>): Promise<T> {
   const c = await CorrectlyClient.connect(cliConfig());
@@ -17,10 +17,13 @@ async function withController<T>(modelName: string | undefined, fn: (c: Correctl
   }
 }
 
-function seconds(name: string) {
+/** A whole number of seconds (or of anything else countable), ≥ 0. */
+function count(name: string) {
+  const int = intOption(name);
   return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number of seconds, got "${v}"`);
-    return Number(v);
+    const n = int(v);
+    if (n < 0) throw new InvalidArgumentError(`--${name} must not be negative, got "${v}"`);
+    return n;
   };
 }
 
@@ -72,9 +75,9 @@ export function registerController(program: Command) {
     ctl
       .command('policy')
       .description('change the policy (validated by the workflow before anything changes)')
-      .option('--cooldown <s>', 'seconds after a pipeline in which automatic triggers start nothing', seconds('cooldown'))
-      .option('--debounce <s>', 'quiet seconds before deciding', seconds('debounce'))
-      .option('--max-per-day <n>', 'budget: pipelines per 24 h', seconds('max-per-day'))
+      .option('--cooldown <s>', 'seconds after a pipeline in which automatic triggers start nothing', count('cooldown'))
+      .option('--debounce <s>', 'quiet seconds before deciding', count('debounce'))
+      .option('--max-per-day <n>', 'budget: pipelines per 24 h', count('max-per-day'))
       .option('--approval <yes|no>', 'pipelines wait for human approval')
       .option('--pause', 'start nothing until --resume')
       .option('--resume'),

@@ -17,7 +17,7 @@ import { PROJECT_ROOT, type StackPart } from '../../core/stack/index';
 import { experimentName } from '../../activities/train';
 import { openDatabase } from '../../entities/data-source';
 import type { PipelineInput, PipelineResult } from '../../workflows/pipeline-types';
-import { startTestStack, type TestStack } from '../support/stack';
+import { stackEnv, startTestStack, type TestStack } from '../support/stack';
 
 export interface FaultStack {
   ts: TestStack;
@@ -61,7 +61,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       // the config then refuses (reported). The same command with the test's own env instead.
       const log = ts.stack.procs.logFile('worker');
       const from = existsSync(log) ? statSync(log).size : 0;
-      const pid = ts.stack.procs.start({ name: 'worker', cmd: process.execPath, args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'], cwd: PROJECT_ROOT, env: workerEnv(ts) });
+      const pid = ts.stack.procs.start({ name: 'worker', cmd: process.execPath, args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'], cwd: PROJECT_ROOT, env: stackEnv(ts.config, { WORKER_METRICS_PORT: '0' /* off: a fixed port would clash with other workers */ }) });
       await waitFor('the worker to poll', async () => {
         const out = readFileSync(log, 'utf8').slice(from);
         if (!ts.stack.procs.running('worker')) throw new TooLate(`worker ${pid} exited: ${out}`);
@@ -92,24 +92,6 @@ export async function startFaultStack(): Promise<FaultStack> {
   return stack;
 }
 
-/** The worker's environment: this test stack's state dir and ports, nothing from outside. */
-function workerEnv(ts: TestStack): Record<string, string> {
-  const c = ts.config;
-  return {
-    CORRECTLY_STATE_DIR: ts.stateDir,
-    TEMPORAL_ADDRESS: c.temporalAddress,
-    TEMPORAL_UI_PORT: String(c.temporalUiPort),
-    PGLITE_PORT: String(c.pglitePort),
-    MLFLOW_PORT: String(c.mlflowPort),
-    CHROMA_PORT: String(c.chromaPort),
-    API_PORT: String(c.apiPort),
-    DATABASE_URL: '',
-    MLFLOW_TRACKING_URI: '',
-    CHROMA_URL: '',
-    CORRECTLY_CONFIG: '',
-    WORKER_METRICS_PORT: '0', // off: a fixed port would clash with other workers on the machine
-  };
-}
 
 /** Polls `probe` until it returns a value that is not undefined; `what` names the wait in a failure. */
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {

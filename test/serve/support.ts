@@ -10,7 +10,7 @@ import { trainRuleModel, type TrainingPair } from '../../core/engines/rules';
 import { MlflowClient } from '../../core/mlflow';
 import { openDatabase } from '../../entities/data-source';
 import { startServingApi, type ServingApi, type ServingApiOptions } from '../../serve/server';
-import { startTestStack, type TestStack } from '../support/stack';
+import { stackEnv, startTestStack, type TestStack } from '../support/stack';
 
 export interface ServeHarness {
   stack: TestStack;
@@ -46,22 +46,6 @@ export async function startServeHarness(parts: ('database' | 'mlflow')[] = ['dat
   };
 }
 
-/** The isolated stack's settings as env vars, so a derived config points at the same servers. */
-function stackEnv(c: Config): Record<string, string> {
-  return {
-    CORRECTLY_STATE_DIR: c.stateDir,
-    TEMPORAL_ADDRESS: c.temporalAddress,
-    TEMPORAL_UI_PORT: String(c.temporalUiPort),
-    PGLITE_PORT: String(c.pglitePort),
-    MLFLOW_PORT: String(c.mlflowPort),
-    CHROMA_PORT: String(c.chromaPort),
-    API_PORT: String(c.apiPort),
-    DATABASE_URL: '',
-    MLFLOW_TRACKING_URI: '',
-    CHROMA_URL: '',
-    CORRECTLY_CONFIG: '',
-  };
-}
 
 /** "went to store" misses its article in these pairs; a model learnt from them inserts "the". */
 export const STORE_PAIRS: TrainingPair[] = [

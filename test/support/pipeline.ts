@@ -14,7 +14,7 @@ import { openDatabase } from '../../entities/data-source';
 import { endpoints } from '../../core/config';
 import { CorrectlyClient } from '../../client';
 import { createWorker, type WorkerHandle } from '../../worker/run';
-import { startTestStack, type TestStack } from './stack';
+import { stackEnv, startTestStack, type TestStack } from './stack';
 import { startTemporal, workflowBundle } from './temporal';
 
 export interface PipelineHarness {
@@ -36,7 +36,7 @@ export async function startPipelineHarness(extraEnv: Record<string, string> = {}
   await seedDatabase(ds);
   await ds.destroy();
   const client = await CorrectlyClient.connect(config);
-  const env = configEnv(stack, temporal.address, extraEnv);
+  const env = stackEnv(stack.config, { TEMPORAL_ADDRESS: temporal.address, ...extraEnv });
   const workers: { stop(): Promise<void> }[] = [];
   const procs: ChildProcess[] = [];
   return {
@@ -90,18 +90,3 @@ export async function startPipelineHarness(extraEnv: Record<string, string> = {}
   };
 }
 
-function configEnv(stack: TestStack, temporalAddress: string, extra: Record<string, string>): Record<string, string> {
-  const c = stack.config;
-  return {
-    CORRECTLY_STATE_DIR: stack.stateDir,
-    TEMPORAL_ADDRESS: temporalAddress,
-    PGLITE_PORT: String(c.pglitePort),
-    MLFLOW_PORT: String(c.mlflowPort),
-    CHROMA_PORT: String(c.chromaPort),
-    API_PORT: String(c.apiPort),
-    DATABASE_URL: '',
-    MLFLOW_TRACKING_URI: '',
-    CHROMA_URL: '',
-    ...extra,
-  };
-}

@@ -49,3 +49,24 @@ export async function startTestStack(parts: StackPart[], extraEnv: Record<string
     },
   };
 }
+
+/**
+ * The env that points a child process (worker, CLI, API) or a derived config at exactly this
+ * config's servers: state dir and ports, nothing inherited from outside. `extra` wins.
+ */
+export function stackEnv(c: Config, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CORRECTLY_STATE_DIR: c.stateDir,
+    TEMPORAL_ADDRESS: c.temporalAddress,
+    TEMPORAL_UI_PORT: String(c.temporalUiPort),
+    PGLITE_PORT: String(c.pglitePort),
+    MLFLOW_PORT: String(c.mlflowPort),
+    CHROMA_PORT: String(c.chromaPort),
+    API_PORT: String(c.apiPort),
+    DATABASE_URL: '',
+    MLFLOW_TRACKING_URI: '',
+    CHROMA_URL: '',
+    CORRECTLY_CONFIG: '',
+    ...extra,
+  };
+}
