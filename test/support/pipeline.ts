@@ -30,7 +30,10 @@ export interface PipelineHarness {
 
 export async function startPipelineHarness(extraEnv: Record<string, string> = {}): Promise<PipelineHarness> {
   const temporal = await startTemporal();
-  const stack = await startTestStack(['database', 'mlflow', 'chroma'], { TEMPORAL_ADDRESS: temporal.address, ...extraEnv });
+  const stack = await startTestStack(['database', 'mlflow', 'chroma'], { TEMPORAL_ADDRESS: temporal.address, ...extraEnv }).catch(async (e) => {
+    await temporal.teardown().catch(() => {});
+    throw e;
+  });
   const config = stack.config;
   const ds = await openDatabase(endpoints(config).databaseUrl, { poolSize: 2 });
   await seedDatabase(ds);

@@ -37,7 +37,14 @@ export async function startTestStack(parts: StackPart[], extraEnv: Record<string
   const env = await isolatedEnv(extraEnv);
   const config = loadConfig({ ...process.env, DATABASE_URL: '', MLFLOW_TRACKING_URI: '', CHROMA_URL: '', CORRECTLY_CONFIG: '', ...env });
   const stack = new Stack(config);
-  await stack.up(parts);
+  try {
+    await stack.up(parts);
+  } catch (e) {
+    // parts that did start must not outlive a failed start (leaked servers starve later tests)
+    await stack.down(parts).catch(() => {});
+    rmSync(env.CORRECTLY_STATE_DIR, { recursive: true, force: true });
+    throw e;
+  }
   return {
     config,
     parts,
