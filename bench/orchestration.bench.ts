@@ -9,7 +9,7 @@
  *      start, the makespan, and the activities that needed retries (with why).
  * Temporal records one started event per activity, for its last attempt, so a retried activity's
  * scheduled → started spans its failed attempts and backoff: counted as retries, not queue wait.
- * The drift-signal → train measurement waits for the RetrainingController (not built yet).
+ * The drift-signal → train measurement is bench/drift-to-train.bench.ts.
  * The app database is the embedded PGlite server by default; BENCH_DB=postgres runs it on a
  * throwaway real PostgreSQL 15 (test/support/postgres.ts), as production does.
  *   [BENCH_DB=postgres] npx tsx bench/orchestration.bench.ts [samples=100,400,1600] [concurrency=1,5,20]
