@@ -17,6 +17,7 @@ import { screenText } from '../serve/safety';
 import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
 import { MlflowClient } from '../core/mlflow';
+import { quantile } from './machine';
 
 const seconds = Number(process.argv[2] ?? 10);
 const levels = (process.argv[3] ?? '1,4,16').split(',').map(Number);
@@ -27,10 +28,6 @@ const sentences = readFileSync(process.env.JFLEG_SRC ?? jfleg, 'utf8')
   .filter((l) => l.trim())
   .map((l) => l.replace(/ ([.,!?;:])/g, '$1').replace(/ n't/g, "n't").replace(/ '([sm]|re|ve|ll|d)\b/g, "'$1").trim());
 
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-};
 const cpus = os.cpus();
 console.log(`# Serving API  (${cpus[0]?.model.trim()} × ${cpus.length}, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
 console.log(`${sentences.length} JFLEG dev sentences made unique per request, ${seconds} s per level, API in its own process, PGlite, champion = rules model (Harper + learnt rules)\n`);

@@ -18,6 +18,7 @@ import { experimentName } from '../../activities/train';
 import { openDatabase } from '../../entities/data-source';
 import type { PipelineInput, PipelineResult } from '../../workflows/pipeline-types';
 import { stackEnv, startTestStack, type TestStack } from '../support/stack';
+import { waitFor as waitUntil } from '../support/wait';
 
 export interface FaultStack {
   ts: TestStack;
@@ -93,21 +94,9 @@ export async function startFaultStack(): Promise<FaultStack> {
 }
 
 
-/** Polls `probe` until it returns a value that is not undefined; `what` names the wait in a failure. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      if (err instanceof TooLate) throw err;
-      last = err; // the server may be restarting: keep polling
-    }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `probe` (see test/support/wait.ts); a TooLate error ends the wait at once. */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+  return waitUntil<T>(what, probe, { timeoutMs, intervalMs: 100, isFatal: (err) => err instanceof TooLate });
 }
 
 /** The moment for a fault has passed: ends a wait at once. */

@@ -18,17 +18,11 @@ import { startServingApi, type ServingApi } from '../../serve/server';
 import type { ControllerState } from '../../workflows/controller-types';
 import { countPixels, launchChromium, SHOTS } from '../support/browser';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
+import { waitFor as waitUntil } from '../support/wait';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 420_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const v = await probe().catch((e) => ((last = e), undefined));
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** Waits here are long: pipelines run under the controller (default 420 s, polled every 500 ms). */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 420_000) => waitUntil<T>(what, probe, { timeoutMs, intervalMs: 500 });
+
 
 /** Sentences nothing like the training data: log lines, code and numbers. */
 function driftedTexts(n: number): string[] {

@@ -26,6 +26,7 @@ import { TrainingRunSchema } from '../../entities';
 import { openDatabase } from '../../entities/data-source';
 import { startTestStack, type TestStack } from '../support/stack';
 import { startTemporal } from '../support/temporal';
+import { waitFor as waitUntil } from '../support/wait';
 import { buildTinyModel, ensureTrainerVenv, fixtureDataset, SMOKE_ARGS } from './python';
 
 const WF_QUEUE = 'finetune-test-workflows';
@@ -40,15 +41,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 180_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== null && (v as unknown) !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Probe errors fail the test at once here (nothing is restarting). */
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 180_000) => waitUntil<T>(what, fn, { timeoutMs: ms, intervalMs: 250, isFatal: () => true });
 
 describe('fineTuneLora on the GPU queue (tiny Gemma 3 on CPU, real Temporal + MLflow)', () => {
   let temporal: TestWorkflowEnvironment;
