@@ -25,11 +25,10 @@ export interface LoadedModel {
   modelVersion: string;
 }
 
-/** The rule model logged by an MLflow run. */
-export async function loadRunModel(mlflow: MlflowClient, runId: string, cacheDir?: string): Promise<RuleModel> {
-  const cached = cacheDir ? path.join(cacheDir, `${runId}.rules.json`) : undefined;
+/** The rule model logged by an MLflow run (the caller has the run already). */
+export async function loadRunModel(mlflow: MlflowClient, run: MlflowRun, cacheDir?: string): Promise<RuleModel> {
+  const cached = cacheDir ? path.join(cacheDir, `${run.info.run_id}.rules.json`) : undefined;
   if (cached && existsSync(cached)) return RuleModel.fromJSON(readFileSync(cached, 'utf8'));
-  const run = await mlflow.getRun(runId);
   const json = (await mlflow.downloadArtifact(run, RULES_ARTIFACT)).toString('utf8');
   const model = RuleModel.fromJSON(json);
   if (cached) {
@@ -72,7 +71,7 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
       modelVersion,
     });
   }
-  return createCorrector('rules', { model: await loadRunModel(mlflow, runId, cacheDir), modelVersion });
+  return createCorrector('rules', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion });
 }
 
 /**
