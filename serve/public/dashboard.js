@@ -54,15 +54,17 @@ async function load() {
     $('totals').append(div);
   }
 
-  // Drift: each report's series (numeric metrics, quality rates, per-feature PSI) as lines; drifted windows as red points.
+  // Drift: each report's series (numeric metrics, quality rates, per-feature PSI) as lines; drifted windows as a red step line on a 0–1 axis.
   const keys = [...new Set(d.drift.flatMap((r) => Object.keys(r.series)))].slice(0, 8);
   lineChart(
     $('drift-chart'),
     d.drift.map((r) => fmtTime(r.windowEnd)),
     [
       ...keys.map((k, i) => ({ label: k, data: d.drift.map((r) => r.series[k] ?? null), spanGaps: true, borderColor: PALETTE[i], backgroundColor: PALETTE[i] })),
-      { label: 'drifted', data: d.drift.map((r) => (r.drifted ? 1 : 0)), stepped: true, borderColor: '#d22', backgroundColor: '#d22', pointRadius: 4 },
+      { label: 'drifted', data: d.drift.map((r) => (r.drifted ? 1 : 0)), stepped: true, yAxisID: 'drifted', borderColor: '#d22', backgroundColor: '#d22', pointRadius: 4 },
     ],
+    // drifted (0/1) on its own axis: on the metrics' axis (PSI can reach ~20) it would lie flat at the bottom
+    { scales: { y: { beginAtZero: true }, drifted: { position: 'right', min: 0, max: 1, ticks: { stepSize: 1 }, grid: { drawOnChartArea: false } } } },
   );
   const driftBody = $('drift-table').tBodies[0];
   for (const r of [...d.drift].reverse()) {
