@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Correctly needs, idempotently: Node deps, the Temporal CLI (built from its Go
-# module, pinned), and the Python venv with MLflow, DVC and Chroma. `--test` adds PostgreSQL and
+# module, pinned), the Python venv with MLflow, DVC and Chroma, and LanguageTool (Maven, Java 17). `--test` adds PostgreSQL and
 # Chromium for the test suite. Each step is skipped when its inputs have not changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +51,33 @@ if [ ! -x .venv/bin/mlflow ] || [ "$(cat $stamp_dir/venv 2>/dev/null)" != "$h" ]
   echo "$h" > $stamp_dir/venv
 fi
 
+# 4. LanguageTool 6.8 (server + English) from Maven Central, pinned in infra/languagetool/pom.xml.
+#    Java 17 and Maven come from Debian packages when missing; Maven's repository (~/.m2) is the cache.
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing $* from Debian packages"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "[setup] error: need $* (install them with your package manager, or set LANGUAGETOOL_URL to a running LanguageTool server and skip this step with CORRECTLY_SKIP_LANGUAGETOOL=1)" >&2
+    exit 1
+  fi
+}
+if [ -z "${CORRECTLY_SKIP_LANGUAGETOOL:-}" ]; then
+  java_major=$( (java -version 2>&1 || true) | sed -nE 's/.*version "([0-9]+).*/\1/p' | head -n1)
+  if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then apt_install openjdk-17-jre-headless; fi
+  h=$(hash_of infra/languagetool/pom.xml)
+  if [ ! -f .tools/languagetool/lib/languagetool-server-6.8.jar ] || [ "$(cat $stamp_dir/languagetool 2>/dev/null)" != "$h" ]; then
+    command -v mvn >/dev/null 2>&1 || apt_install maven
+    say "installing LanguageTool 6.8 (server + English) from Maven Central into .tools/languagetool"
+    rm -rf .tools/languagetool/lib
+    mvn -q -B -f infra/languagetool/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$root/.tools/languagetool/lib"
+    echo "$h" > $stamp_dir/languagetool
+  fi
+fi
+
 if [ "${1:-}" = "--test" ]; then
-  # 4. Test-only system packages: real PostgreSQL 15 and Chromium for browser tests.
+  # 5. Test-only system packages: real PostgreSQL 15 and Chromium for browser tests.
   missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -66,7 +91,7 @@ if [ "${1:-}" = "--test" ]; then
       exit 1
     fi
   fi
-  # 5. compose-check: validates compose.yaml with compose-go, the Compose Specification's loader.
+  # 6. compose-check: validates compose.yaml with compose-go, the Compose Specification's loader.
   h=$(hash_of infra/compose-check/go.mod infra/compose-check/go.sum infra/compose-check/main.go)
   if [ ! -x .tools/bin/compose-check ] || [ "$(cat $stamp_dir/compose-check 2>/dev/null)" != "$h" ]; then
     say "building compose-check (compose-go)"

@@ -14,7 +14,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { createCorrector as defaultCreateCorrector, EngineConfigError, engineNames, type CreateCorrectorOptions } from '../../core/engines';
+import { createCorrector as defaultCreateCorrector, DEFAULT_ENGINE, EngineConfigError, engineNames, type CreateCorrectorOptions } from '../../core/engines';
+import { endpoints, loadConfig } from '../../core/config';
 import { type Corrector, DEFAULT_REASON_LANGUAGE, reasonLanguageSchema, type ReasonLanguage } from '../../core/engines/types';
 import { correctionReason } from '../../core/engines/reasons';
 import { detokenize, tokenize } from '../../core/text/tokenize';
@@ -70,9 +71,14 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+/** The LanguageTool server of the configuration (LANGUAGETOOL_URL, or the stack's on LANGUAGETOOL_PORT). */
+function languagetoolUrl(): string {
+  return endpoints(loadConfig()).languagetoolUrl;
+}
+
 /** Runs the command: reads lines, corrects them, writes the results. */
 export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps = {}): Promise<void> {
-  const engine = opts.engine ?? 'harper';
+  const engine = opts.engine ?? DEFAULT_ENGINE;
   const lang = reasonLanguageSchema.safeParse(opts.reasonLanguage ?? DEFAULT_REASON_LANGUAGE);
   if (!lang.success) throw new UsageError(`--reason-language must be ko or en, got ${JSON.stringify(opts.reasonLanguage)}`);
   const reasonLanguage: ReasonLanguage = lang.data;
@@ -83,7 +89,7 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
   const input = openInput(opts.input ?? '-', deps.stdin ?? process.stdin);
   let corrector: Corrector;
   try {
-    corrector = await create(engine, { modelPath: opts.model, modelVersion: opts.modelVersion ?? null });
+    corrector = await create(engine, { modelPath: opts.model, modelVersion: opts.modelVersion ?? null, languagetoolUrl: languagetoolUrl() });
   } catch (e) {
     input.destroy();
     if (e instanceof EngineConfigError) throw new UsageError(e.message);
@@ -128,7 +134,7 @@ export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
   program
     .command('correct')
     .description('correct English sentences, one per line, and explain each correction')
-    .option('--engine <name>', `correction engine (${engineNames().join(', ')})`, 'harper')
+    .option('--engine <name>', `correction engine (${engineNames().join(', ')})`, DEFAULT_ENGINE)
     .option('--input <file>', "input file, one sentence per line ('-' = stdin)", '-')
     .option('--output <file>', "output file ('-' = stdout)", '-')
     .option('--tokenized', 'lines are JFLEG-tokenized text (detokenized before, tokenized after)', false)

@@ -3,7 +3,7 @@ import { describeConfig } from '../../core/config';
 import { type ComponentStatus, Stack, type StackPart } from '../../core/stack/index';
 import { action, cliConfig, table, UsageError } from './util';
 
-const PARTS: StackPart[] = ['temporal', 'database', 'mlflow', 'chroma', 'worker', 'api'];
+const PARTS: StackPart[] = ['temporal', 'database', 'mlflow', 'chroma', 'languagetool', 'worker', 'api'];
 
 function parseParts(list: string[]): StackPart[] | undefined {
   if (!list.length) return undefined;

@@ -71,7 +71,8 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
       modelVersion,
     });
   }
-  return createCorrector('rules', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion });
+  // a rules run's model is the learned patterns of the ensemble
+  return createCorrector('ensemble', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion, languagetoolUrl: endpoints(config).languagetoolUrl });
 }
 
 /**

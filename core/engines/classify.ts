@@ -14,6 +14,11 @@ export const PREPOSITIONS = new Set([
 ]);
 const AUX_TENSE = new Set(['will', 'would', 'have', 'has', 'had', 'was', 'were', 'been', 'did', 'do', 'does', 'be', 'being', 'is', 'am', 'are']);
 
+const BE_NUMBER: Record<string, string> = { is: 'are', are: 'is', was: 'were', were: 'was' };
+const DETERMINER_NUMBER: Record<string, string> = { this: 'these', these: 'this', that: 'those', those: 'that' };
+/** Categories an engine gives when it knows no better: the words decide. */
+const GENERIC = new Set<EditType>(['other', 'grammar', 'spelling', 'word_choice', 'style']);
+
 const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
 
 /** The changed words once the shared words at both ends are removed. */
@@ -49,8 +54,14 @@ export function classifyEdit(before: string, after: string, fallback: EditType):
   if (removed.length && added.length && removed.length === added.length && [...removed].sort().join(' ') === [...added].sort().join(' ')) {
     return 'word_order';
   }
-  if (removed.length === 1 && added.length === 1 && isPluralPair(removed[0], added[0])) {
-    return fallback === 'agreement' || fallback === 'tense' ? fallback : 'plural';
+  if (removed.length === 1 && added.length === 1) {
+    const [r, a] = [removed[0], added[0]];
+    // is ↔ are, was ↔ were: the verb agrees with its subject
+    if (BE_NUMBER[r] === a) return 'agreement';
+    if (DETERMINER_NUMBER[r] === a) return 'agreement';
+    // interesting ↔ interested: the adjective's form
+    if (r.replace(/(ing|ed)$/, '') === a.replace(/(ing|ed)$/, '') && /(ing|ed)$/.test(r) && /(ing|ed)$/.test(a) && r !== a) return 'word_form';
+    if (isPluralPair(r, a)) return GENERIC.has(fallback) ? 'plural' : fallback;
   }
   if (fallback === 'other' || fallback === 'grammar') {
     if (all.some((w) => AUX_TENSE.has(w)) || all.some((w) => /ed$/.test(w))) return 'tense';

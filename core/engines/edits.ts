@@ -17,6 +17,12 @@ export interface EditPart {
   detail?: string;
   /** Where it came from, e.g. 'harper:SpellCheck', 'rules'. */
   source?: string;
+  /** The systems that proposed it (ensemble). */
+  systems?: string[];
+  /** The rule that made it, e.g. 'I_AM_VB[14]', 'SpellCheck'. */
+  rule?: string;
+  /** The text around the change when it was made, for explanations that name the neighbours. */
+  context?: { left: string; right: string };
 }
 
 /** An edit on the text as it currently is (offsets into the current text). */

@@ -225,6 +225,8 @@ export class HarperCorrector implements Corrector {
       after: edit.after,
       detail: lint.message,
       source: `harper:${lint.rule}`,
+      rule: lint.rule,
+      context: { left: text.slice(Math.max(0, edit.start - 40), edit.start), right: text.slice(edit.end, edit.end + 40) },
     };
     return { start: edit.start, end: edit.end, after: edit.after, part };
   }

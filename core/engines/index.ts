@@ -10,11 +10,16 @@
  * Bad configuration (unknown engine, missing or invalid model) throws EngineConfigError with a
  * one-line message meant for the user.
  */
+import { EnsembleCorrector } from './ensemble';
 import { HarperCorrector, type HarperOptions } from './harper';
+import { LanguageToolClient } from './languagetool';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
 import type { Corrector } from './types';
 
 export * from './types';
+
+/** The default offline engine: what serving, the CLI and evaluation use unless told otherwise. */
+export const DEFAULT_ENGINE = 'ensemble';
 
 export class EngineConfigError extends Error {
   constructor(message: string) {
@@ -24,6 +29,8 @@ export class EngineConfigError extends Error {
 }
 
 export interface CreateCorrectorOptions {
+  /** LanguageTool server for engines that use it (ensemble); null or absent: without LanguageTool. */
+  languagetoolUrl?: string | null;
   /** A rule model file (engine 'rules'). */
   modelPath?: string;
   /** An already loaded rule model, or its JSON (engine 'rules'); wins over modelPath. */
@@ -75,14 +82,33 @@ registerEngine('harper', {
   },
 });
 
-registerEngine('rules', {
-  description: 'Harper, then context rules learnt from training pairs (needs a model file)',
+/** The learned patterns given in `opts` (model object, JSON or file), or null. */
+function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
+  if (opts.model instanceof RuleModel) return opts.model;
+  if (opts.model !== undefined) return RuleModel.fromJSON(opts.model);
+  if (opts.modelPath) return loadRuleModel(opts.modelPath);
+  return null;
+}
+
+registerEngine('ensemble', {
+  description: 'the default offline engine: Harper, LanguageTool and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
   create: async (opts) => {
-    let model: RuleModel;
-    if (opts.model instanceof RuleModel) model = opts.model;
-    else if (opts.model !== undefined) model = RuleModel.fromJSON(opts.model);
-    else if (opts.modelPath) model = loadRuleModel(opts.modelPath);
-    else throw new EngineConfigError('engine "rules" needs a model: give --model path/to/rules.json');
+    const ensemble = new EnsembleCorrector({
+      harperOptions: opts.harper,
+      languagetool: opts.languagetoolUrl ? new LanguageToolClient(opts.languagetoolUrl) : null,
+      patterns: patternsOf(opts),
+      modelVersion: opts.modelVersion ?? null,
+    });
+    await ensemble.init();
+    return ensemble;
+  },
+});
+
+registerEngine('rules', {
+  description: 'Harper, then context rules learnt from training pairs (needs a model file); the engine before the ensemble',
+  create: async (opts) => {
+    const model = patternsOf(opts);
+    if (!model) throw new EngineConfigError('engine "rules" needs a model: give --model path/to/rules.json');
     const harper = opts.order === 'rules-only' ? undefined : new HarperCorrector(opts.harper);
     await harper?.init();
     return new RuleCorrector(model, { modelVersion: opts.modelVersion ?? null, harper, order: opts.order, ownsHarper: true });

@@ -550,6 +550,9 @@ export function renderMatches(text: string, tokens: readonly Token[], found: rea
     const b = rule.before.length;
     const detail = `learned rule: ${rule.count} of ${rule.matches} times in training (${Math.round(rule.precision * 100)}%)`;
     const part = (before: string, after: string): EditPart => ({ type: rule.type, before, after, detail, source: 'rules' });
+    const at0 = tokens[at]?.start ?? (tokens[at - 1]?.end ?? 0);
+    const at1 = tokens[at + b - 1]?.end ?? at0;
+    const withContext = (p: EditPart): EditPart => ({ ...p, context: { left: text.slice(Math.max(0, at0 - 40), at0), right: text.slice(at1, at1 + 40) } });
     if (b > 0) {
       const first = tokens[at];
       const last = tokens[at + b - 1];
@@ -562,7 +565,7 @@ export function renderMatches(text: string, tokens: readonly Token[], found: rea
         const isAttached = attachesLeft(rule.after[0]);
         if (prev && isAttached && !wasAttached && prev.end < start) start = prev.end; // "do not" → "don't"
         else if (prev && !isAttached && wasAttached && prev.end === start && !attachesRight(prev.text)) after = ' ' + after; // "don't" → "do not"
-        edits.push({ start, end: last.end, after, part: part(text.slice(first.start, last.end), afterText) });
+        edits.push({ start, end: last.end, after, part: withContext(part(text.slice(first.start, last.end), afterText)) });
       } else {
         // deletion: take one neighbouring space with the tokens
         const prev = tokens[at - 1];
@@ -573,7 +576,7 @@ export function renderMatches(text: string, tokens: readonly Token[], found: rea
         else if (prev && attachesLeft(first.text)) {
           // glued to the previous word ("Hi, there" -> "Hi there"): the tokens only
         } else if (next && next.start > end) end = next.start; // "Very good" -> "good"
-        edits.push({ start, end, after: '', part: part(text.slice(first.start, last.end), '') });
+        edits.push({ start, end, after: '', part: withContext(part(text.slice(first.start, last.end), '')) });
       }
     } else {
       const prev = tokens[at - 1];
@@ -589,7 +592,7 @@ export function renderMatches(text: string, tokens: readonly Token[], found: rea
         const glue = attachesRight(rule.after[rule.after.length - 1]) ? '' : ' ';
         edit = { start: next.start, after: afterText + glue };
       }
-      edits.push({ start: edit.start, end: edit.start, after: edit.after, part: part('', afterText) });
+      edits.push({ start: edit.start, end: edit.start, after: edit.after, part: withContext(part('', afterText)) });
     }
   }
   return edits;

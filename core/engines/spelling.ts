@@ -72,12 +72,17 @@ export function surprisal(word: string): number {
   return v;
 }
 
+/** What replacing `word` by `candidate` costs: weighted edit distance + beta · surprisal. */
+export function spellingCost(word: string, candidate: string, o: SpellingRankOptions = DEFAULT_SPELLING_RANK): number {
+  return weightedDistance(word, candidate, o) + o.beta * surprisal(candidate);
+}
+
 /** Index of the best candidate for replacing `word` (ties keep the engine's order). */
 export function bestSpelling(word: string, candidates: readonly string[], o: SpellingRankOptions = DEFAULT_SPELLING_RANK): number {
   let best = 0;
   let bestCost = Infinity;
   candidates.forEach((c, i) => {
-    const cost = weightedDistance(word, c, o) + o.beta * surprisal(c) + i * 1e-6;
+    const cost = spellingCost(word, c, o) + i * 1e-6;
     if (cost < bestCost) {
       bestCost = cost;
       best = i;

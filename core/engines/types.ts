@@ -14,6 +14,12 @@ export const EDIT_TYPES = [
   'article',
   'preposition',
   'tense',
+  /** The form of a verb after an auxiliary or in a pattern: "can sings", "I am agree", "enjoy to swim". */
+  'verb_form',
+  /** The form of an adjective, adverb or noun: "interesting" → "interested", "more taller". */
+  'word_form',
+  /** Words that go together: "do a mistake" → "make a mistake", "good in" → "good at". */
+  'collocation',
   'word_order',
   'punctuation',
   'capitalization',
@@ -60,6 +66,10 @@ export const correctionSchema = z.object({
   engine: z.string(),
   /** The model version behind the engine, null for engines without a trained model. */
   modelVersion: z.string().nullable(),
+  /** The base systems that answered (ensemble engines): harper, languagetool, patterns. */
+  systems: z.array(z.string()).optional(),
+  /** Base systems that could not answer this time, with why (the correction was made without them). */
+  unavailable: z.array(z.string()).optional(),
 });
 export type Correction = z.infer<typeof correctionSchema>;
 

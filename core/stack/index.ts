@@ -2,8 +2,9 @@
  * The local Correctly stack: Temporal dev server, the app database (PGlite unless DATABASE_URL is
  * set), MLflow and Chroma, each a real server started in the background under the state dir.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
@@ -11,6 +12,7 @@ import type { z } from 'zod';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { CPU_QUEUE } from '../../worker/queues';
 import { type Config, endpoints, SETTINGS } from '../config';
+import { LanguageToolClient } from '../engines/languagetool';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
@@ -18,7 +20,7 @@ export { StackError } from './process';
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface Component {
-  name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'worker' | 'api';
+  name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'languagetool' | 'worker' | 'api';
   label: string;
   /** False when the config points at an external server, which the stack then only health-checks. */
   embedded: boolean;
@@ -181,6 +183,16 @@ export function components(c: Config): Component[] {
       startTimeoutMs: 60_000,
     },
     {
+      name: 'languagetool',
+      label: 'LanguageTool server',
+      embedded: e.embeddedLanguagetool,
+      ports: [{ port: c.languagetoolPort, what: 'the LanguageTool server', setting: 'LANGUAGETOOL_PORT' }],
+      urls: { api: e.languagetoolUrl },
+      process: () => languagetoolProcess(c, dir('languagetool')),
+      healthy: () => new LanguageToolClient(e.languagetoolUrl, { timeoutMs: 2000 }).healthy(),
+      startTimeoutMs: 120_000,
+    },
+    {
       name: 'worker',
       label: `CPU worker (${CPU_QUEUE})`,
       embedded: true,
@@ -214,6 +226,44 @@ export function components(c: Config): Component[] {
       startTimeoutMs: 120_000,
     },
   ];
+}
+
+/** Where setup.sh puts LanguageTool's jars (infra/languagetool/pom.xml). */
+export const LANGUAGETOOL_LIB = path.join(PROJECT_ROOT, '.tools/languagetool/lib');
+
+/** Java 17 or newer: JAVA_BIN, then $JAVA_HOME/bin/java, then `java` on PATH; a missing one is one line naming the fix. */
+export function javaBinary(c: Config): string {
+  const candidates = [c.javaBin, process.env.JAVA_HOME && path.join(process.env.JAVA_HOME, 'bin/java')].filter(Boolean) as string[];
+  let bin = candidates.find((p) => existsSync(p));
+  if (!bin) {
+    try {
+      bin = execFileSync('which', ['java'], { encoding: 'utf8' }).trim();
+    } catch {
+      throw new StackError('Java not found (looked in JAVA_BIN, $JAVA_HOME and PATH): LanguageTool needs Java 17+. Run `make setup` (installs openjdk-17-jre-headless on Debian), or set LANGUAGETOOL_URL to a running LanguageTool server.');
+    }
+  }
+  const probe = spawnSync(bin, ['-version'], { encoding: 'utf8' });
+  const out = `${probe.stderr ?? ''}${probe.stdout ?? ''}`;
+  const major = Number(/version "(\d+)/.exec(out)?.[1] ?? /version "1\.(\d+)/.exec(out)?.[1] ?? 0);
+  if (major && major < 17) throw new StackError(`${bin} is Java ${major}; LanguageTool 6.8 needs Java 17+. Set JAVA_BIN to a newer java, or LANGUAGETOOL_URL to a running server.`);
+  return bin;
+}
+
+function languagetoolProcess(c: Config, stateDir: string): ProcessSpec {
+  const java = javaBinary(c);
+  if (!existsSync(path.join(LANGUAGETOOL_LIB, 'languagetool-server-6.8.jar'))) {
+    throw new StackError(`LanguageTool is not installed (${LANGUAGETOOL_LIB} has no languagetool-server-6.8.jar). Run \`make setup\`, or set LANGUAGETOOL_URL to a running server.`);
+  }
+  mkdirSync(stateDir, { recursive: true });
+  // Limits protect the server from one huge text; the cache makes re-checked sentences (evaluation) cheap.
+  const props = path.join(stateDir, 'server.properties');
+  writeFileSync(props, ['maxTextLength=20000', 'maxCheckTimeMillis=20000', 'cacheSize=2000', 'pipelineCaching=true', `maxCheckThreads=${Math.max(2, os.availableParallelism())}`, ''].join('\n'));
+  const loopback = c.bindHost === '127.0.0.1' || c.bindHost === 'localhost' || c.bindHost === '::1';
+  return {
+    name: 'languagetool',
+    cmd: java,
+    args: [`-Xmx${c.languagetoolHeap}`, '-XX:+UseSerialGC', '-Xss2m', '-cp', `${LANGUAGETOOL_LIB}/*`, 'org.languagetool.server.HTTPServer', '--config', props, '--port', String(c.languagetoolPort), ...(loopback ? [] : ['--public'])],
+  };
 }
 
 function searchAttributeCliType(type: string): string {

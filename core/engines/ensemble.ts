@@ -1,0 +1,152 @@
+/**
+ * `ensemble`: the default offline engine. System combination in the manner of ESC (Qorib, Na &
+ * Ng 2022): the base systems propose, a scorer disposes.
+ *
+ *   text ─► Harper lints ──────┐
+ *           LanguageTool matches ├─► candidate edits ─► precision vetoes ─► options & clusters
+ *           learned patterns ───┘                                              │ scorer
+ *                                      corrected text + reason per edit ◄── selected edits
+ *
+ * Up to `passes` rounds: the corrected text is checked again, because one fix often exposes the
+ * next ("i recieve" → "I recieve" → "I receive"); every change is kept as an edit on the
+ * original input (EditComposer), so offsets always point into what the learner wrote.
+ *
+ * LanguageTool is a separate server. If it cannot be reached the ensemble keeps correcting with
+ * the systems it has and says so in `Correction.systems` (never silently).
+ */
+import { type Candidate, harperCandidates, languageToolCandidates, patternCandidates, type SystemName } from './candidates';
+import { EditComposer, type EditPart } from './edits';
+import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
+import type { LanguageToolClient } from './languagetool';
+import { clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
+import { protectedSpans, veto, type PrecisionOptions } from './precision';
+import { PriorScorer } from './prior-scorer';
+import type { RuleModel } from './rules';
+import { type CorrectOptions, type Correction, type Corrector, DEFAULT_REASON_LANGUAGE } from './types';
+
+export interface EnsembleOptions {
+  /** The Harper corrector whose linter proposes edits (created if absent, closed with the ensemble). */
+  harper?: HarperCorrector;
+  harperOptions?: HarperOptions;
+  /** LanguageTool; without it the ensemble runs on Harper and the patterns. */
+  languagetool?: LanguageToolClient | null;
+  /** Learned patterns (the rules model of a training run). */
+  patterns?: RuleModel | null;
+  /** Decides which options are applied; default the hand-set PriorScorer. */
+  scorer?: EditScorer;
+  /** Check/apply rounds; default 3. */
+  passes?: number;
+  precision?: PrecisionOptions;
+  /** Reported as Correction.modelVersion. */
+  modelVersion?: string | null;
+  /** Reported as Correction.engine; default "ensemble". */
+  name?: string;
+}
+
+/** What one round saw, for debugging and for the scorer's training data. */
+export interface RoundTrace {
+  text: string;
+  candidates: Candidate[];
+  vetoed: { candidate: Candidate; reason: string }[];
+}
+
+export class EnsembleCorrector implements Corrector {
+  readonly name: string;
+  private readonly harper: HarperCorrector;
+  private readonly ownsHarper: boolean;
+  private readonly languagetool: LanguageToolClient | null;
+  private readonly patterns: RuleModel | null;
+  readonly scorer: EditScorer;
+  private readonly passes: number;
+  private readonly precision: PrecisionOptions;
+  readonly modelVersion: string | null;
+
+  constructor(opts: EnsembleOptions = {}) {
+    this.name = opts.name ?? 'ensemble';
+    this.ownsHarper = !opts.harper;
+    this.harper = opts.harper ?? new HarperCorrector(opts.harperOptions);
+    this.languagetool = opts.languagetool ?? null;
+    this.patterns = opts.patterns ?? null;
+    this.scorer = opts.scorer ?? new PriorScorer();
+    this.passes = Math.max(1, Math.min(opts.passes ?? 3, 6));
+    this.precision = opts.precision ?? {};
+    this.modelVersion = opts.modelVersion ?? null;
+  }
+
+  async init(): Promise<void> {
+    await this.harper.init();
+  }
+
+  /** Every candidate the base systems propose for `text`, and which systems answered. */
+  async candidates(text: string, signal?: AbortSignal): Promise<{ candidates: Candidate[]; systems: SystemName[]; unavailable: string[] }> {
+    const systems: SystemName[] = ['harper'];
+    const unavailable: string[] = [];
+    const [lints, matches] = await Promise.all([
+      this.harper.lint(text),
+      this.languagetool
+        ? this.languagetool.check(text, signal).catch((e: Error) => {
+            if (e.name === 'AbortError') throw e;
+            unavailable.push(`languagetool: ${e.message}`);
+            return null;
+          })
+        : Promise.resolve(null),
+    ]);
+    const candidates = harperCandidates(text, lints, lintEditType);
+    if (matches) {
+      systems.push('languagetool');
+      candidates.push(...languageToolCandidates(text, matches));
+    }
+    if (this.patterns) {
+      systems.push('patterns');
+      candidates.push(...patternCandidates(text, this.patterns));
+    }
+    return { candidates, systems, unavailable };
+  }
+
+  async correct(text: string, opts: CorrectOptions & { signal?: AbortSignal; trace?: RoundTrace[] } = {}): Promise<Correction> {
+    const composer = new EditComposer(text);
+    const seen = new Set<string>([text]);
+    const answered = new Set<SystemName>();
+    const unavailable = new Set<string>();
+    for (let pass = 0; pass < this.passes; pass++) {
+      const current = composer.text;
+      const found = await this.candidates(current, opts.signal);
+      found.systems.forEach((s) => answered.add(s));
+      found.unavailable.forEach((u) => unavailable.add(u));
+      const spans = protectedSpans(current);
+      const kept: Candidate[] = [];
+      const vetoed: RoundTrace['vetoed'] = [];
+      for (const c of found.candidates) {
+        const why = veto(current, c, spans, this.precision);
+        if (why) vetoed.push({ candidate: c, reason: why });
+        else kept.push(c);
+      }
+      opts.trace?.push({ text: current, candidates: found.candidates, vetoed });
+      const { applied } = selectEdits(current, clusterCandidates(current, kept), this.scorer);
+      if (!applied.length) break;
+      const pending = applied.map((o) => {
+        const bySystem = supportBySystem(o);
+        const lead = [...bySystem.values()].sort((a, b) => a.rank - b.rank)[0];
+        const part: EditPart = {
+          type: o.type,
+          before: o.before,
+          after: o.after,
+          detail: lead.message,
+          source: [...bySystem.values()].map((c) => `${c.system}:${c.rule}`).join(' + '),
+          systems: [...bySystem.keys()],
+          rule: lead.rule,
+          context: { left: current.slice(Math.max(0, o.start - 40), o.start), right: current.slice(o.end, o.end + 40) },
+        };
+        return { start: o.start, end: o.end, after: o.after, part };
+      });
+      if (!composer.apply(pending) || seen.has(composer.text)) break;
+      seen.add(composer.text);
+    }
+    const correction = finishCorrection(composer, this.name, this.modelVersion, opts.reasonLanguage ?? DEFAULT_REASON_LANGUAGE);
+    return { ...correction, systems: [...answered], ...(unavailable.size ? { unavailable: [...unavailable] } : {}) };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsHarper) await this.harper.close();
+  }
+}
