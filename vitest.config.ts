@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // One LanguageTool server for every test file (LANGUAGETOOL_URL).
+    globalSetup: ['test/support/global-languagetool.ts'],
     reporters: ['default'],
   },
 });

@@ -54,13 +54,13 @@ export function editKey(c: Pick<Candidate, 'start' | 'end' | 'after'>): string {
  */
 export function minimise(text: string, start: number, end: number, after: string): { start: number; end: number; after: string } {
   const before = text.slice(start, end);
+  // Keep whole words: each cut moves back to a word boundary, so "agree"→"agreed" stays a word
+  // replacement rather than "" → "d".
   let p = 0;
   while (p < before.length && p < after.length && before[p] === after[p]) p++;
+  while (p > 0 && isWordChar(before[p - 1]) && (isWordChar(before[p] ?? '') || isWordChar(after[p] ?? ''))) p--;
   let s = 0;
   while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
-  // Keep whole words: move the cut back to a word boundary on both sides, so "agree"→"agreed"
-  // stays a word replacement rather than "" → "d".
-  while (p > 0 && isWordChar(before[p - 1]) && (isWordChar(before[p] ?? '') || isWordChar(after[p] ?? ''))) p--;
   while (s > 0 && isWordChar(before[before.length - s]) && (isWordChar(before[before.length - s - 1] ?? '') || isWordChar(after[after.length - s - 1] ?? ''))) s--;
   return { start: start + p, end: end - s, after: after.slice(p, after.length - s) };
 }

@@ -122,6 +122,17 @@ export class LanguageToolClient {
     }
   }
 
+  /** Healthy, and able to check an English sentence (loads the English rules on a fresh server). */
+  async ready(signal?: AbortSignal): Promise<boolean> {
+    if (!(await this.healthy(signal))) return false;
+    try {
+      await this.fetchMatches('This are a test.', signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   private async request(route: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let res: Response;

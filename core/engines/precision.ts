@@ -95,7 +95,7 @@ export function veto(text: string, c: Candidate, spans: ReturnType<typeof protec
       if (/\p{Lu}/u.test(c.after) && c.after.toLowerCase() !== c.before.toLowerCase() && !PROPER_WORDS.test(c.after.trim())) return 'proper_noun';
       // an unknown word that reads as romanised Korean, with no common English word one edit
       // away, is Korean (tteokbokki, kimbap), not a misspelling (begining → beginning)
-      if (zipf(letters) === 0 && looksRomanisedKorean(letters) && (KOREAN_MARKERS.test(letters) || !(zipf(c.after) >= 3 && weightedDistance(letters, c.after.trim()) <= 1))) return 'korean_word';
+      if (zipf(letters) === 0 && looksRomanisedKorean(letters) && (KOREAN_MARKERS.test(letters) || !(c.after.trim().split(/\s+/).every((w) => zipf(w) >= 3) && weightedDistance(letters, c.after.trim()) <= 1))) return 'korean_word';
     }
   }
   const before = c.before.trim();

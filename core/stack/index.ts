@@ -189,7 +189,8 @@ export function components(c: Config): Component[] {
       ports: [{ port: c.languagetoolPort, what: 'the LanguageTool server', setting: 'LANGUAGETOOL_PORT' }],
       urls: { api: e.languagetoolUrl },
       process: () => languagetoolProcess(c, dir('languagetool')),
-      healthy: () => new LanguageToolClient(e.languagetoolUrl, { timeoutMs: 2000 }).healthy(),
+      // Ready once it checks English: the first check loads the rules (seconds on a busy machine).
+      healthy: () => new LanguageToolClient(e.languagetoolUrl, { timeoutMs: 60_000 }).ready(),
       startTimeoutMs: 120_000,
     },
     {

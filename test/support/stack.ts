@@ -70,6 +70,8 @@ export function stackEnv(c: Config, extra: Record<string, string> = {}): Record<
     MLFLOW_PORT: String(c.mlflowPort),
     CHROMA_PORT: String(c.chromaPort),
     API_PORT: String(c.apiPort),
+    LANGUAGETOOL_URL: c.languagetoolUrl ?? '',
+    LANGUAGETOOL_PORT: String(c.languagetoolPort),
     DATABASE_URL: '',
     MLFLOW_TRACKING_URI: '',
     CHROMA_URL: '',
