@@ -117,6 +117,8 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
             edits: c.edits,
             engine: c.engine,
             modelVersion: c.modelVersion,
+            ...(c.systems ? { systems: c.systems } : {}),
+            ...(c.unavailable ? { unavailable: c.unavailable } : {}),
             ...(opts.tokenized ? { tokenized: shown } : {}),
           };
           await write(out, JSON.stringify(record) + '\n');

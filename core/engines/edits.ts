@@ -133,7 +133,8 @@ export function toEdits(
   return composed.map((c) => {
     const before = original.slice(c.start, c.end);
     const type = c.parts.length === 1 ? c.parts[0].type : dominantType(c.parts);
-    return { start: c.start, end: c.end, before, after: c.after, type, reason: reasonOf(c.parts, before, c.after) };
+    const source = [...new Set(c.parts.flatMap((p) => (p.source ?? '').split(' + ').filter(Boolean)))].join(' + ');
+    return { start: c.start, end: c.end, before, after: c.after, type, reason: reasonOf(c.parts, before, c.after), ...(source ? { source } : {}) };
   });
 }
 

@@ -174,7 +174,11 @@ function specific(e: Explainable, lang: ReasonLanguage): string {
     case 'tense': {
       const aux = [...words(left).slice(-2), ...words(b).slice(0, -1)].map(lower).reverse().find((w) => MODALS.has(w) || HAVE.has(w) || BE.has(w)) ?? '';
       const verb = addedWords.at(-1) ?? a;
-      if (removedWords.some((w) => BE.has(lower(w))) && !addedWords.length) return ko ? `${q(a.split(/\s+/).pop() ?? a)}은(는) 동사이므로 be동사(am/is/are) 없이 씁니다: '${a}'.` : `${q(a.split(/\s+/).pop() ?? a)} is a verb: it does not follow 'am/is/are'.`;
+      if (removedWords.some((w) => BE.has(lower(w))) && !addedWords.length) {
+        const main = words(a).at(-1) ?? next;
+        const phrase = [prev, a || next].filter(Boolean).join(' ');
+        return ko ? `${q(main)}은(는) 동사이므로 be동사(am/is/are) 없이 씁니다: '${phrase}'.` : `${q(main)} is a verb, so it does not follow 'am/is/are': '${phrase}'.`;
+      }
       if (MODALS.has(aux) && aux !== 'to') return ko ? `조동사 ${q(aux)} 뒤에는 동사원형 ${q(verb)}을(를) 씁니다.` : `After ${q(aux)}, use the base form of the verb: ${q(verb)}.`;
       if (HAVE.has(aux)) return ko ? `${q(aux)} 뒤에는 과거분사 ${q(verb)}을(를) 씁니다 (현재완료).` : `${q(aux)} takes the past participle: ${q(verb)}.`;
       if (/ing$/.test(lower(verb)) && !/ing$/.test(bl)) {
@@ -260,9 +264,27 @@ export function explainCorrection(edits: { reason?: string }[], lang: ReasonLang
   return edits.map((e) => e.reason ?? '').filter(Boolean).join(' ');
 }
 
-/** Reason for one part of an edit (an engine's single change). */
-export function partReason(part: Pick<EditPart, 'type' | 'before' | 'after' | 'detail' | 'context'>, lang: ReasonLanguage): string {
-  return explainEdit({ type: part.type, before: part.before, after: part.after, context: part.context, message: part.detail }, lang);
+const SYSTEM_NAMES: Record<string, string> = { harper: 'Harper', languagetool: 'LanguageTool' };
+
+/** Which rules made an edit, as a learner-readable tag: "(rule: LanguageTool I_AM_VB + Harper PronounVerbAgreement)". */
+export function attribution(parts: Pick<EditPart, 'source' | 'detail'>[], lang: ReasonLanguage): string {
+  const names = new Set<string>();
+  for (const p of parts) {
+    for (const src of (p.source ?? '').split(' + ').filter(Boolean)) {
+      const [system, ...rest] = src.split(':');
+      if (system === 'rules' || system === 'patterns') {
+        const learned = /^learned rule: (\d+) of (\d+)/.exec(p.detail ?? '');
+        names.add(lang === 'ko' ? `학습된 패턴${learned ? `: 훈련 데이터 ${learned[2]}번 중 ${learned[1]}번 맞음` : ''}` : `learned pattern${learned ? `: right ${learned[1]} of ${learned[2]} times in training` : ''}`);
+      } else names.add(`${SYSTEM_NAMES[system] ?? system} ${rest.join(':').replace(/\[.*\]$/, '')}`.trim());
+    }
+  }
+  if (!names.size) return '';
+  return ` (${lang === 'ko' ? '규칙' : 'rule'}: ${[...names].join(' + ')})`;
+}
+
+/** Reason for one part of an edit (an engine's single change), with the rule that made it. */
+export function partReason(part: Pick<EditPart, 'type' | 'before' | 'after' | 'detail' | 'context' | 'source'>, lang: ReasonLanguage): string {
+  return explainEdit({ type: part.type, before: part.before, after: part.after, context: part.context, message: part.detail }, lang) + attribution([part], lang);
 }
 
 /**
@@ -273,7 +295,7 @@ export function partReason(part: Pick<EditPart, 'type' | 'before' | 'after' | 'd
 export function editReason(parts: EditPart[], before: string, after: string, lang: ReasonLanguage): string {
   if (parts.length === 1) return partReason(parts[0], lang);
   const typed = [...parts].reverse().find((p) => p.type !== 'other' && p.type !== 'grammar') ?? parts[parts.length - 1];
-  return explainEdit({ type: typed.type, before, after, context: parts[0].context, message: typed.detail }, lang);
+  return explainEdit({ type: typed.type, before, after, context: parts[0].context, message: typed.detail }, lang) + attribution(parts, lang);
 }
 
 /** The whole correction's reason (also used for empty input). */

@@ -51,6 +51,8 @@ export const editSchema = z
     type: editTypeSchema,
     /** Why, in the requested reason language. */
     reason: z.string().optional(),
+    /** The rules that made it, e.g. "languagetool:I_AM_VB[14] + harper:PronounVerbAgreement". */
+    source: z.string().optional(),
   })
   .refine((e) => e.end >= e.start, { message: 'edit end must not be before its start' })
   .refine((e) => e.end - e.start === e.before.length, { message: 'edit before must span end - start characters' });

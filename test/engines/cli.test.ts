@@ -23,11 +23,13 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('correctly correct', () => {
-  it('corrects plain lines from stdin, keeping empty lines', () => {
+  it('corrects plain lines from stdin with the default engine (the ensemble), keeping empty lines', () => {
     const r = run([], 'He go to school every days.\n\ni recieve a apple.\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('He goes to school every days.\n\nI receive an apple.\n');
+    expect(r.stdout).toBe('He goes to school every day.\n\nI receive an apple.\n');
+    // Harper alone misses "every days"
+    expect(run(['--engine', 'harper'], 'He go to school every days.\n').stdout).toBe('He goes to school every days.\n');
   });
 
   it('reads and writes JFLEG-tokenized files with --tokenized', () => {
@@ -46,9 +48,9 @@ describe('correctly correct', () => {
     const lines = ko.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     const rec = correctionSchema.parse(JSON.parse(lines[0]));
-    expect(Object.keys(JSON.parse(lines[0]))).toEqual(['input', 'corrected', 'reason', 'edits', 'engine', 'modelVersion']);
-    expect(rec).toMatchObject({ input: 'I recieve a apple.', corrected: 'I receive an apple.', engine: 'harper', modelVersion: null });
-    expect(rec.reason).toContain("철자 오류: 'recieve' → 'receive'");
+    expect(Object.keys(JSON.parse(lines[0]))).toEqual(['input', 'corrected', 'reason', 'edits', 'engine', 'modelVersion', 'systems']);
+    expect(rec).toMatchObject({ input: 'I recieve a apple.', corrected: 'I receive an apple.', engine: 'ensemble', modelVersion: null, systems: ['harper', 'languagetool'] });
+    expect(rec.reason).toContain("철자: 'recieve' → 'receive' — 'recieve'의 올바른 철자는 'receive'입니다.");
     expect(JSON.parse(lines[1])).toMatchObject({ input: '', corrected: '', edits: [] });
     const en = run(['--jsonl', '--reason-language', 'en'], 'I recieve a apple.\n');
     expect(JSON.parse(en.stdout).reason).toMatch(/Spelling: 'recieve' → 'receive'/);
@@ -68,7 +70,7 @@ describe('correctly correct', () => {
 
   it('fails with one error line and exit code 2 on bad input', () => {
     const cases: [string[], RegExp][] = [
-      [['--engine', 'nope'], /^error: unknown engine "nope" \(available: harper, rules\)$/],
+      [['--engine', 'nope'], /^error: unknown engine "nope" \(available: harper, ensemble, rules\)$/],
       [['--input', path.join(dir, 'missing.txt')], /^error: --input .*missing\.txt: no such file$/],
       [['--engine', 'rules'], /^error: engine "rules" needs a model/],
       [['--engine', 'rules', '--model', path.join(dir, 'missing.json')], /^error: rule model .*missing\.json: no such file$/],

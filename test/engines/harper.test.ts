@@ -47,7 +47,7 @@ describe('HarperCorrector', () => {
     checkEdits(ko);
     const spelling = ko.edits.find((e) => e.before === 'recieve');
     expect(spelling).toMatchObject({ after: 'receive', type: 'spelling' });
-    expect(spelling!.reason).toContain("철자 오류: 'recieve' → 'receive'");
+    expect(spelling!.reason).toBe("철자: 'recieve' → 'receive' — 'recieve'의 올바른 철자는 'receive'입니다. (규칙: Harper SpellCheck)");
     const article = ko.edits.find((e) => e.before === 'a');
     expect(article).toMatchObject({ after: 'an', type: 'article' });
     expect(article!.reason).toMatch(/^관사: 'a' → 'an'/);
@@ -70,9 +70,9 @@ describe('HarperCorrector', () => {
     const ko = await harper.correct('She goes to school every day.');
     expect(ko.corrected).toBe(ko.input);
     expect(ko.edits).toEqual([]);
-    expect(ko.reason).toBe('고칠 부분이 없습니다.');
+    expect(ko.reason).toBe('모델이 이 문장에서 오류를 찾지 못했습니다.');
     const en = await harper.correct('She goes to school every day.', { reasonLanguage: 'en' });
-    expect(en.reason).toBe('No corrections needed.');
+    expect(en.reason).toBe('The model found no error in this sentence.');
     expect((await harper.correct('')).corrected).toBe('');
   });
 

@@ -166,7 +166,7 @@ describe('RuleCorrector', () => {
     expect(article.type).toBe('article');
     expect(article.reason).toMatch(/^관사: 'the' 추가/);
     const en = await rc.correct('i walked to store with my freind.', { reasonLanguage: 'en' });
-    expect(en.edits.find((e) => e.after.includes('the'))!.reason).toMatch(/^Article: add 'the' \(learned rule: 5 of 5/);
+    expect(en.edits.find((e) => e.after.includes('the'))!.reason).toMatch(/^Article: add 'the' — .*\(rule: learned pattern: right 5 of 5 times in training\)$/);
     // outside its context the rule stays quiet
     expect((await rc.correct('I walked to school.')).corrected).toBe('I walked to school.');
     await rc.close(); // does not close the shared Harper it was given
