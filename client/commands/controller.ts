@@ -1,6 +1,6 @@
 /** `correctly controller …`: the RetrainingController of a model (state, history, signals, policy). */
 import { type Command, InvalidArgumentError } from 'commander';
-import type { PolicyPatch } from '../../workflows/controller-types';
+import type { PolicyPatch } from '../../contracts/controller';
 import { CorrectlyClient, InvalidInputError } from '../index';
 import { action, cliConfig, intOption, table, UsageError } from './util';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CorrectlyClient, InvalidInputError } from '../index';
 import { endpoints } from '../../core/config';
-import type { PipelineInput, PipelineProgress, PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineInput, PipelineProgress, PipelineResult } from '../../contracts/pipeline';
 import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
 
 interface StartOpts {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import type { z } from 'zod';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { CPU_QUEUE } from '../../worker/queues';
+import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { CPU_QUEUE } from '../../contracts/queues';
 import { type Config, endpoints, SETTINGS } from '../config';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 

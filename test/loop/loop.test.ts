@@ -15,7 +15,7 @@ import { endpoints } from '../../core/config';
 import { MlflowClient } from '../../core/mlflow';
 import { openDatabase } from '../../entities/data-source';
 import { startServingApi, type ServingApi } from '../../serve/server';
-import type { ControllerState } from '../../workflows/controller-types';
+import type { ControllerState } from '../../contracts/controller';
 import { countPixels, launchChromium, SHOTS } from '../support/browser';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { waitFor as waitUntil } from '../support/wait';
@@ -51,7 +51,7 @@ describe('monitoring and the retraining loop', () => {
   };
   const idleAfter = (n: number) => waitFor<ControllerState>(`controller idle after ${n} pipelines`, async () => {
     const s = await ctl.state();
-    return s.pipelinesStarted === n && !s.active && s.pending.length === 0 && s.status !== 'debouncing' ? s : undefined;
+    return s.pipelinesStarted === n && !s.active && s.pending === null && s.status !== 'debouncing' ? s : undefined;
   });
   const pipelineCount = async () => (await h.client.listPipelines(100)).length;
   /** What the tests below produced, for the dashboard test at the end. */
@@ -174,7 +174,7 @@ describe('monitoring and the retraining loop', () => {
     worker = await h.startWorker('cpu');
     const after = await waitFor<ControllerState>('the controller to continue as new', async () => {
       const s = await ctl.state();
-      return s.generation >= 1 && !s.pending.length && s.status !== 'debouncing' ? s : undefined;
+      return s.generation >= 1 && !s.pending && s.status !== 'debouncing' ? s : undefined;
     });
     expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: '2', policy: before.policy });
     const history = await ctl.history();
