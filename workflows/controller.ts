@@ -279,9 +279,11 @@ class Controller {
     } catch (e) {
       this.record({ kind: 'failed', pipelineId, detail: `pipeline failed: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}` });
     }
-    s.active = null;
-    s.lastFinishedAt = this.nowIso();
+    const finishedAt = this.nowIso();
+    // Still shown as running until the champion is known, so no query sees a stale one.
     await this.readChampion();
+    s.active = null;
+    s.lastFinishedAt = finishedAt;
     this.show();
   }
 
