@@ -7,6 +7,15 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** The Temporal server did not answer. */
+export class TemporalUnreachableError extends Error {
+  constructor(address: string, options?: ErrorOptions) {
+    const why = options?.cause instanceof Error ? ` (${options.cause.message})` : '';
+    super(`cannot reach Temporal at ${address}${why}: is the stack up? \`correctly stack status\` tells`, options);
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
 /** A workflow's update validator (or handler) refused the request: the message is its reason. */
 export class RefusedError extends Error {
   constructor(message: string, options?: ErrorOptions) {

@@ -26,10 +26,10 @@ import type { stackHealthCheck } from '../workflows/health-check';
 import type { retrainingPipeline } from '../workflows/pipeline';
 import type { ClientContext } from './context';
 import { ControllerClient } from './controller';
-import { InvalidInputError } from './errors';
+import { InvalidInputError, TemporalUnreachableError } from './errors';
 import { PipelineRun } from './pipeline-run';
 
-export { ApprovalRefusedError, InvalidInputError, RefusedError } from './errors';
+export { ApprovalRefusedError, InvalidInputError, RefusedError, TemporalUnreachableError } from './errors';
 export { PipelineRun } from './pipeline-run';
 
 export class CorrectlyClient implements ClientContext {
@@ -40,7 +40,9 @@ export class CorrectlyClient implements ClientContext {
   ) {}
 
   static async connect(config: Config = loadConfig()): Promise<CorrectlyClient> {
-    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 10_000 });
+    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 10_000 }).catch((e) => {
+      throw new TemporalUnreachableError(config.temporalAddress, { cause: e });
+    });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     return new CorrectlyClient(temporal, config, connection);
   }

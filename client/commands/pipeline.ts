@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CorrectlyClient, InvalidInputError } from '../index';
-import { endpoints } from '../../core/config';
+import { links } from '../../core/config';
 import type { PipelineInput, PipelineProgress, PipelineResult } from '../../contracts/pipeline';
 import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
 
@@ -60,10 +60,6 @@ function formatProgress(p: PipelineProgress): string {
   ].join('\n');
 }
 
-export function mlflowRunUrl(mlflowUrl: string, runId: string) {
-  return `${mlflowUrl}/#/runs/${runId}`;
-}
-
 export function registerPipeline(program: Command) {
   const pipeline = program.command('pipeline').description('Start and follow retraining pipelines');
   pipeline
@@ -99,7 +95,7 @@ export function registerPipeline(program: Command) {
         }
         if (!o.json) console.log(`started ${run.workflowId} — follow it at ${run.webUiUrl}`);
         const result = await run.result();
-        const mlflow = mlflowRunUrl(endpoints(config).mlflowUrl, result.mlflowRunId);
+        const mlflow = links(config).mlflowRun(result.mlflowRunId);
         console.log(o.json ? JSON.stringify({ ...result, links: { temporal: run.webUiUrl, mlflow } }, null, 2) : formatResult(result, { temporal: run.webUiUrl, mlflow }));
       } finally {
         await client.close();
