@@ -4,7 +4,7 @@
  * the reason), what status to show, and how triggers coalesce. The workflow calls them with
  * workflow time, so its decisions replay; the tests call them with any time.
  */
-import type { ActivePipeline, ControllerStatus, PendingTrigger, Policy, Trigger, TriggerKind } from './controller';
+import type { ActivePipeline, ControllerStatus, PendingTrigger, Policy, PolicyPatch, Trigger, TriggerKind } from './controller';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -23,6 +23,11 @@ export type Decision =
   /** Automatic triggers wait for quiet: decide again at `untilMs` (or when another arrives). */
   | { action: 'debounce'; untilMs: number }
   | { action: 'suppress'; reason: string };
+
+/** The policy with a patch applied; `pipeline` settings merge field by field (a patch names only what changes). */
+export function patchPolicy(policy: Policy, patch: PolicyPatch): unknown {
+  return { ...policy, ...patch, pipeline: { ...policy.pipeline, ...(patch.pipeline ?? {}) } };
+}
 
 /** When the cooldown after the last pipeline ends (ms), or null if there is none. */
 export function cooldownEnd(policy: Policy, lastFinishedAt: string | null): number | null {

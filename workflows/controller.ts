@@ -46,7 +46,7 @@ import {
   type TriggerKind,
   TriggerSchema,
 } from '../contracts/controller';
-import { coalesce, cooldownEnd, cooldownUntil, decide, describeKinds, describePending, statusOf } from '../contracts/controller-policy';
+import { coalesce, cooldownEnd, cooldownUntil, decide, describeKinds, describePending, patchPolicy, statusOf } from '../contracts/controller-policy';
 import { issues, PIPELINE_WORKFLOW, type PipelineInput, pipelineStartDetails, pipelineStateSignal, parsePipelineInput } from '../contracts/pipeline';
 import { CPU_QUEUE } from '../contracts/queues';
 import { CONTROLLER_PIPELINES, CONTROLLER_STATE, LAST_TRIGGER, MODEL_NAME } from '../contracts/search-attributes';
@@ -168,12 +168,12 @@ class Controller {
 
   private validatePolicy(patch: PolicyPatch): void {
     if (!patch || typeof patch !== 'object' || Array.isArray(patch) || Object.keys(patch).length === 0) throw new Error('setPolicy needs at least one field');
-    const r = PolicySchema.safeParse({ ...this.state.policy, ...patch });
+    const r = PolicySchema.safeParse(patchPolicy(this.state.policy, patch));
     if (!r.success) throw new Error(`invalid policy: ${issues(r.error)}`);
   }
 
   private setPolicy(patch: PolicyPatch) {
-    this.state.policy = PolicySchema.parse({ ...this.state.policy, ...patch });
+    this.state.policy = PolicySchema.parse(patchPolicy(this.state.policy, patch));
     this.record({ kind: 'policy', detail: `policy set: ${JSON.stringify(patch)}` });
     this.changed();
     return this.state.policy;

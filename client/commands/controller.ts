@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ControllerClient } from '../controller';
 import type { ControllerState, PolicyPatch, TriggerKind } from '../../contracts/controller';
 import { formatDuration } from '../../core/values';
+import { type PipelineSettings, policyPipelineFromOptions, withPipelineSettings } from './pipeline';
 import { action, booleanOption, cell, cliConfig, durationOption, intOption, table, UsageError } from './util';
 
 async function withController<T>(modelName: string | undefined, fn: (ctl: ControllerClient, webUi: (id: string) => string) => Promise<T>): Promise<T> {
@@ -117,18 +118,18 @@ export function registerController(program: Command) {
     }),
   );
 
-  model(
+  withPipelineSettings(model(
     ctl
       .command('policy')
-      .description('change the policy (an update: the workflow validates it before anything changes)')
+      .description('change the policy (an update: the workflow validates it before anything changes); --samples … set what the started pipelines run with')
       .option('--cooldown <duration>', 'after a pipeline, automatic triggers start nothing for this long (30s, 15m, 6h, 1d or seconds)', durationOption('cooldown'))
       .option('--debounce <duration>', 'quiet time before deciding on automatic triggers', durationOption('debounce'))
       .option('--max-per-day <n>', 'budget: pipelines per 24 h', intOption('max-per-day'))
       .option('--approval <yes|no>', 'pipelines wait for a human approval (yes/no, true/false)', booleanOption('approval'))
       .option('--pause', 'start nothing until --resume')
       .option('--resume'),
-  ).action(
-    action(async (o: { modelName?: string; cooldown?: number; debounce?: number; maxPerDay?: number; approval?: boolean; pause?: boolean; resume?: boolean }) => {
+  )).action(
+    action(async (o: PipelineSettings & { modelName?: string; cooldown?: number; debounce?: number; maxPerDay?: number; approval?: boolean; pause?: boolean; resume?: boolean }) => {
       const patch: PolicyPatch = {};
       if (o.cooldown !== undefined) patch.cooldownSeconds = o.cooldown;
       if (o.debounce !== undefined) patch.debounceSeconds = o.debounce;
@@ -137,7 +138,9 @@ export function registerController(program: Command) {
       if (o.pause && o.resume) throw new UsageError('--pause and --resume contradict each other');
       if (o.pause) patch.paused = true;
       if (o.resume) patch.paused = false;
-      if (!Object.keys(patch).length) throw new UsageError('nothing to change: give --cooldown, --debounce, --max-per-day, --approval, --pause or --resume');
+      const pipeline = policyPipelineFromOptions(o);
+      if (pipeline && Object.keys(pipeline).length) patch.pipeline = pipeline;
+      if (!Object.keys(patch).length) throw new UsageError('nothing to change: give --cooldown, --debounce, --max-per-day, --approval, --pause, --resume or a pipeline setting (--samples …)');
       await withController(o.modelName, async (h) => console.log(JSON.stringify(await h.setPolicy(patch))));
     }),
   );
