@@ -40,8 +40,12 @@ import { generateBatchInput, generationBatches, validateSamplesInput, validation
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from '../contracts/search-attributes';
 
-/** Heartbeat timeouts of the activities that heartbeat: a few times their longest quiet spell. */
-const HEARTBEAT = { validate: '20 seconds', version: '30 seconds', train: '20 seconds', evaluate: '15 seconds' } as const;
+/**
+ * Heartbeat timeouts of the activities that heartbeat: about three times the longest quiet spell
+ * measured on a loaded 2-core machine (bench/heartbeat-gaps.bench.ts; evaluation's is loading the
+ * candidate before its first sentence), so a lost worker is noticed in seconds, not minutes.
+ */
+const HEARTBEAT = { validate: '20 seconds', version: '30 seconds', train: '20 seconds', evaluate: '30 seconds' } as const;
 
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput', 'AllSamplesRejected'] };
 
