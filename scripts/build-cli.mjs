@@ -5,7 +5,8 @@
  * `bin/correctly` runs the build, and calls this again when a source file is newer than it.
  *
  * Modules that locate files next to their source (`import.meta.dirname`) keep doing so: each use is
- * rewritten to the source directory, relative to the bundle, so the build works wherever the clone is.
+ * rewritten to the source directory, relative to the bundle, so the build works wherever the clone is
+ * (entry and chunks share one directory, so one relative path serves whichever file the code lands in).
  *
  * Safe to run while the CLI runs, and twice at once: it builds into a temporary directory, then
  * renames each file into place (chunks have content hashes; the entry and the stamp go last).
@@ -45,7 +46,7 @@ try {
     packages: 'external',
     outdir: tmpDir,
     entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: '[name]-[hash]',
     sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [sourceDirname],
@@ -65,12 +66,11 @@ try {
     mkdirSync(path.dirname(path.join(outDir, f)), { recursive: true });
     renameSync(path.join(tmpDir, f), path.join(outDir, f));
   }
-  // Chunks of builds older than a day are no longer loaded by anything still running.
-  const chunks = path.join(outDir, 'chunks');
-  const kept = new Set(files.map((f) => path.join(outDir, f)));
-  for (const name of readdirSync(chunks)) {
-    const p = path.join(chunks, name);
-    if (!kept.has(p) && Date.now() - statSync(p).mtimeMs > 24 * 3600_000) rmSync(p, { force: true });
+  // Files of builds older than a day are no longer loaded by anything still running.
+  const kept = new Set(files);
+  for (const name of readdirSync(outDir)) {
+    const p = path.join(outDir, name);
+    if (!kept.has(name) && name !== '.built' && Date.now() - statSync(p).mtimeMs > 24 * 3600_000) rmSync(p, { recursive: true, force: true });
   }
   // The stamp carries the build's start time: a source saved during the build is newer, and rebuilds.
   const stamp = path.join(outDir, '.built');

@@ -24,7 +24,7 @@ export async function runActivity<A extends unknown[], R>(fn: (...args: A) => Pr
       workflowExecution: { workflowId: opts.pipelineId, runId: 'dvc-repro' },
       activityId: opts.activityType,
     },
-    { logger: new DefaultLogger('WARN') },
+    { logger: new DefaultLogger('ERROR') } // a failure reaches the CLI, which says it in one line,
   );
   if (opts.onHeartbeat) env.on('heartbeat', opts.onHeartbeat);
   return env.run(fn, ...args);
