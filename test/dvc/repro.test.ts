@@ -106,7 +106,7 @@ describe('the README\'s dvc repro section, in a fresh clone', () => {
     expect(m42.harper.jfleg_gleu).toBeGreaterThan(0.4);
     expect(m42.candidate.jfleg_gleu).toBeGreaterThanOrEqual(m42.harper.jfleg_gleu);
     expect(m42.delta_gleu).toBeCloseTo(m42.candidate.jfleg_gleu - m42.harper.jfleg_gleu, 6);
-  });
+  }, 1_200_000);
 
   it('back at the committed parameters, dvc repro restores the committed results from its run cache (no stack needed)', async () => {
     await inClone('git', ['checkout', 'params.yaml']);
@@ -116,7 +116,7 @@ describe('the README\'s dvc repro section, in a fresh clone', () => {
     expect(await dvc('status')).toMatch(/up to date/);
     const plots = JSON.parse(await dvc('plots', 'show', '--json', '--split')) as { data: Record<string, unknown> };
     expect(Object.keys(plots.data)).toEqual(expect.arrayContaining(['plots/gleu.csv', 'plots/rejections.csv']));
-  });
+  }, 300_000);
 
   describe('the Temporal pipeline with the same parameters, on a fresh stack', () => {
     let h: PipelineHarness;
