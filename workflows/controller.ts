@@ -239,7 +239,6 @@ class Controller {
       this.show();
       return;
     }
-    await this.readChampion();
     await this.runPipeline(pending);
   }
 
@@ -251,8 +250,10 @@ class Controller {
     const pipelineId = `${workflowInfo().workflowId}/pipeline-${s.pipelinesStarted}-${stamp}`;
     const input = this.pipelineInput(trigger);
     const startedAt = this.nowIso();
-    // Active from before the start, so no query sees the controller idle in between.
+    // Active from the decision on, so no query sees the controller idle in between and a trigger
+    // meanwhile is queued behind it.
     s.active = { pipelineId, startedAt, trigger: input.trigger!, state: 'running' } satisfies ActivePipeline;
+    await this.readChampion();
     const child = await startChild<typeof retrainingPipeline>(PIPELINE_WORKFLOW, {
       workflowId: pipelineId,
       taskQueue: CPU_QUEUE,
