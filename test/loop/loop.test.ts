@@ -70,7 +70,7 @@ describe('monitoring and the retraining loop', () => {
     // The first champion, asked for by hand (the only human step).
     await ctl.retrainRequested({ reason: 'bootstrap: first champion', source: 'loop test' });
     const s = await idleAfter(1);
-    expect(s.champion, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
+    expect(s.champion?.version, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
   }, 600_000);
   afterAll(async () => {
     await api?.close().catch(() => {});
@@ -138,7 +138,7 @@ describe('monitoring and the retraining loop', () => {
     seen.driftReport = out.reportId;
     seen.driftPipeline = history.find((e) => e.kind === 'started' && /drift/.test(e.detail))?.pipelineId;
     expect(seen.driftPipeline).toBeTruthy();
-    expect(s.champion).toBe('2');
+    expect(s.champion?.version).toBe('2');
     expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('2');
     // Served: the API now answers with the new champion.
     const r = await post('/v1/corrections', { text: 'She go to school every days.' });
@@ -176,7 +176,7 @@ describe('monitoring and the retraining loop', () => {
       const s = await ctl.state();
       return s.generation >= 1 && !s.pending && s.status !== 'debouncing' ? s : undefined;
     });
-    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: '2', policy: before.policy });
+    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: { version: '2' }, policy: before.policy });
     const history = await ctl.history();
     expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
     expect(history.some((e) => e.kind === 'continued')).toBe(true);
