@@ -79,7 +79,7 @@ describe('monitoring and the retraining loop', () => {
 
   it('the drift schedule is created once and updated in place', async () => {
     const first = await applyDriftSchedule(h.client, { paused: true, input: { minSamples: 20 } });
-    expect(first).toEqual({ scheduleId: `drift-check-${h.config.mlflowModelName}`, created: true });
+    expect(first).toEqual({ scheduleId: `drift-check-${h.config.mlflowModelName}`, created: true, controllerId: `controller-${h.config.mlflowModelName}` });
     const again = await applyDriftSchedule(h.client, { paused: true, everyMs: 600_000, input: { minSamples: 25 } });
     expect(again.created).toBe(false);
     const d = await describeDriftSchedule(h.client);
