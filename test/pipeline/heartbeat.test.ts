@@ -38,7 +38,7 @@ describe('a worker lost during evaluation', () => {
 
   it('is noticed within the heartbeat timeout: the other worker retries, the pipeline completes once', async () => {
     const model = 'heartbeat-kill-model';
-    const run = await s.client.startPipeline({ samples: 200, seed: 23, modelName: model, trigger: 'heartbeat test' }, { workflowId: 'heartbeat-kill-evaluate' });
+    const run = await s.client.startPipeline({ samples: 200, seed: 23, modelName: model, gate: { jflegLimit: 300 }, trigger: 'heartbeat test' }, { workflowId: 'heartbeat-kill-evaluate' });
     const identity = await waitFor<string>('evaluation to run', async () => {
       const p = await run.progress();
       if (['succeeded', 'failed'].includes(p.state)) throw new Error(`pipeline ${p.state} before evaluation could be interrupted`);

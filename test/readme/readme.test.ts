@@ -101,6 +101,8 @@ describe('README: every bin/correctly line on a private stack', () => {
   }, 400_000);
 
   it('a plain signal through the Temporal CLI makes the controller run a pipeline, whose MLflow run and Web UI tell one story', async () => {
+    // A smaller pipeline than the default, to keep the suite short (the controller was started by `stack up`; this only updates it).
+    await client!.controller().setPolicy({ pipeline: { samples: 300, jflegLimit: 200 } });
     await temporal(['workflow', 'signal', '--workflow-id', `controller-${config.mlflowModelName}`, '--name', 'retrainRequested', '--input', '{"reason": "plain signal from the Temporal CLI"}']);
     const ctl = client!.controller();
     const s = await waitFor<ControllerState>('the pipeline to finish', async () => {
@@ -108,17 +110,17 @@ describe('README: every bin/correctly line on a private stack', () => {
       return st.pipelinesStarted === 1 && !st.active ? st : undefined;
     }, { timeoutMs: 600_000, intervalMs: 1000 });
     const history = await ctl.history();
-    expect(history.map((e) => e.kind)).toEqual(['trigger', 'started', 'finished']);
-    expect(history[0].detail).toBe('manual: plain signal from the Temporal CLI');
-    expect(history[2]).toMatchObject({ promoted: true, candidateVersion: '1' });
+    expect(history.map((e) => e.kind)).toEqual(['policy', 'trigger', 'started', 'finished']);
+    expect(history[1].detail).toBe('manual: plain signal from the Temporal CLI');
+    expect(history[3]).toMatchObject({ promoted: true, candidateVersion: '1' });
     expect(s.champion?.version).toBe('1');
-    const pipelineId = (finishedPipeline = history[1].pipelineId!);
+    const pipelineId = (finishedPipeline = history[2].pipelineId!);
     const run = client!.pipeline(pipelineId);
     const d = await run.handle.describe();
     expect(d.status.name).toBe('COMPLETED');
     // Started by the controller, it carries its input summary like any other.
-    expect(await d.staticSummary()).toMatch(/^Retrain correctly-corrector: 600 samples/);
-    expect(await d.staticDetails()).toMatch(/600 samples in batches of 200, seed 42/);
+    expect(await d.staticSummary()).toMatch(/^Retrain correctly-corrector: 300 samples, noise teacher, rules trainer, reasons in ko \(controller: manual \(plain signal from the Temporal CLI\)\)$/);
+    expect(await d.staticDetails()).toMatch(/300 samples in batches of 200, seed 42/);
     // Current details: short lines, counts as "x of y", a link to the MLflow run.
     const meta = (await run.handle.query('__temporal_workflow_metadata')) as { currentDetails?: string };
     const details = meta.currentDetails!.split('\n');
