@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` (main job on embedded defaults) and `make test`.
-.PHONY: setup demo test typecheck stack-up stack-down clean
+.PHONY: setup build demo test typecheck stack-up stack-down clean
 
 setup:
 	@bash scripts/setup.sh
@@ -9,8 +9,12 @@ demo: setup
 
 test:
 	@bash scripts/setup.sh --test
+	npm run build
 	npx tsc --noEmit
 	npx vitest run
+
+build:
+	npm run build
 
 typecheck:
 	npx tsc --noEmit

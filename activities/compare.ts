@@ -20,7 +20,7 @@ import { loadJfleg } from '../core/eval/jfleg';
 import { createLlm, createLlmJudge, providerEnabled, type ProviderName } from '../core/providers/index';
 import { judgeCorrectionsCached, processPeakMemoryMb, RecordingCorrector, runBaselineCached, type SystemRow, writeReport } from '../core/providers/compare';
 import { MalformedOutputError } from '../core/providers/errors';
-import type { EvaluationResult, SystemEval } from '../workflows/pipeline-types';
+import type { EvaluationResult, SystemEval } from '../contracts/pipeline';
 import type { ActivityDeps } from './deps';
 
 export interface CompareInput {

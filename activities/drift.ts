@@ -15,8 +15,9 @@ import { changedWords } from '../core/engines/classify';
 import { loadRunCorrector } from '../core/engines/champion';
 import { stableId } from '../core/ids';
 import { DatasetVersionSchema, DriftReportSchema, FeedbackSchema, ModelVersionSchema, ServingRequestSchema, TextEntrySchema } from '../entities';
-import { CPU_QUEUE } from '../worker/queues';
-import { controllerId, type DriftCheckOutcome, type DriftCheckParams, type PolicyPatch } from '../workflows/controller-types';
+import { CPU_QUEUE } from '../contracts/queues';
+import { controllerId, type PolicyPatch } from '../contracts/controller';
+import type { DriftCheckOutcome, DriftCheckParams } from '../contracts/drift-check';
 import type { ActivityDeps } from './deps';
 
 interface Reference {

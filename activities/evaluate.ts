@@ -14,7 +14,7 @@ import { loadJfleg } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
 import { EvaluationSchema } from '../entities';
-import type { EvaluationResult, SystemEval } from '../workflows/pipeline-types';
+import type { EvaluationResult, SystemEval } from '../contracts/pipeline';
 import type { ActivityDeps } from './deps';
 import { readSplit } from './train';
 

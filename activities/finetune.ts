@@ -24,7 +24,7 @@ import type { MlflowClient, MlflowRun } from '../core/mlflow';
 import { PROJECT_ROOT } from '../core/stack/index';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
-import { currentGitCommit, trainingRun, type TrainInput, type TrainOutput } from './train';
+import { currentGitCommit, runUrl, trainingRun, type TrainInput, type TrainOutput } from './train';
 
 export const DEFAULT_LORA_BASE = 'google/gemma-3-1b-it';
 
@@ -102,7 +102,7 @@ export function finetuneActivities(deps: ActivityDeps, options: FinetuneOptions 
       if (run.info.status === 'FINISHED') {
         const done = await rows.findOneBy({ id: rowId });
         const metrics = done?.metrics ?? Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value]));
-        return { runId, backend: 'lora', artifactPath: done?.artifactPath ?? mergedDir, metrics };
+        return { runId, runUrl: runUrl(deps, run), backend: 'lora', artifactPath: done?.artifactPath ?? mergedDir, metrics };
       }
       if (!existsSync(path.join(input.datasetPath, 'train.jsonl'))) {
         throw ApplicationFailure.nonRetryable(
@@ -230,7 +230,7 @@ export function finetuneActivities(deps: ActivityDeps, options: FinetuneOptions 
       await mlflow.endRun(runId, 'FINISHED');
       const artifactPath = done.merged ?? done.adapter;
       await rows.update({ id: rowId }, { status: 'succeeded', metrics, artifactPath, finishedAt: new Date() });
-      return { runId, backend: 'lora', artifactPath, metrics };
+      return { runId, runUrl: runUrl(deps, run), backend: 'lora', artifactPath, metrics };
     },
   };
 }

@@ -11,6 +11,7 @@ import { renderTemplate } from '../core/teacher/template';
 import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';
 import type { ActivityDeps } from './deps';
 import { ApplicationFailure } from '@temporalio/activity';
+import { mulberry32 } from '../core/random';
 
 export interface GenerateBatchInput {
   pipelineId: string;
@@ -30,18 +31,6 @@ export interface GenerateBatchOutput {
   invalid: number;
 }
 
-/** Small deterministic PRNG (mulberry32) for choosing texts and examples. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateActivities(deps: ActivityDeps) {
   return {
     async generateBatch(input: GenerateBatchInput): Promise<GenerateBatchOutput> {
@@ -59,7 +48,7 @@ export function generateActivities(deps: ActivityDeps) {
       const ids = Array.from({ length: input.count }, (_, i) => stableId('smp', input.pipelineId, input.batch, i));
       const done = new Set((await samples.find({ select: { id: true }, where: { id: In(ids) } })).map((s) => s.id));
       const teacher = createTeacher(input.teacher, deps.config);
-      const rand = prng(input.seed * 100_003 + input.batch);
+      const rand = mulberry32(input.seed * 100_003 + input.batch);
       const out: GenerateBatchOutput = { batch: input.batch, generated: done.size, skipped: 0, invalid: 0 };
       let pending: Partial<GeneratedSample>[] = [];
       const flush = async () => {

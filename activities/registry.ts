@@ -67,6 +67,37 @@ export function registryActivities(deps: ActivityDeps) {
       await (await rows()).update({ name: input.modelName, version: input.version }, { status: 'rejected', gate: { promoted: false, reasons: input.reasons } });
     },
 
+    /** The version behind the `champion` alias now (null before the first promotion): the controller reads it when it decides. */
+    async readChampion(input: { modelName: string }): Promise<{ version: string | null }> {
+      return { version: (await deps.mlflow.getByAlias(input.modelName, 'champion'))?.version ?? null };
+    },
+
+    /**
+     * Closes the pipeline's MLflow run when the pipeline ends, so the run spans the pipeline (it
+     * starts at the pipeline's start), and records each stage's status and duration.
+     */
+    async finishPipelineRun(input: {
+      runId: string;
+      pipelineId: string;
+      startedAt: string;
+      promoted: boolean;
+      stages: { name: string; status: string; startedAt?: string; finishedAt?: string }[];
+    }): Promise<void> {
+      const seconds = (from?: string, to?: string) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : NaN);
+      const now = new Date().toISOString();
+      await deps.mlflow.logBatch(input.runId, {
+        metrics: {
+          pipeline_seconds: seconds(input.startedAt, now),
+          ...Object.fromEntries(input.stages.map((s) => [`stage_${s.name}_seconds`, seconds(s.startedAt, s.finishedAt)])),
+        },
+        tags: {
+          'correctly.outcome': input.promoted ? 'promoted' : 'not promoted',
+          ...Object.fromEntries(input.stages.map((s) => [`correctly.stage.${s.name}`, s.status])),
+        },
+      });
+      await deps.mlflow.endRun(input.runId, 'FINISHED');
+    },
+
     /**
      * Deploys the new champion. A LoRA model is first created in Ollama (when OLLAMA_HOST is set)
      * from its merged weights, checked to answer, and only then tagged `<name>:champion`; then the

@@ -12,6 +12,8 @@ import { trainRuleModel, type TrainOptions } from '../core/engines/rules';
 import { splitLines } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { PROJECT_ROOT } from '../core/stack/index';
+import { links } from '../core/config';
+import { OUTSIDE_TEMPORAL_QUEUE } from '../contracts/queues';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
 
@@ -23,9 +25,13 @@ export interface TrainInput {
   seed: number;
   trigger: string;
   options?: TrainOptions;
+  /** When the pipeline started: the MLflow run starts then too, so it spans the pipeline. */
+  pipelineStartedAt?: string;
 }
 export interface TrainOutput {
   runId: string;
+  /** The run's page in the MLflow UI. */
+  runUrl?: string;
   backend: 'rules' | 'lora';
   artifactPath: string;
   metrics: Record<string, number>;
@@ -60,8 +66,48 @@ export async function trainingRun(deps: ActivityDeps, input: TrainInput, backend
     trainer: backend,
     trigger: input.trigger,
     'mlflow.source.git.commit': currentGitCommit(),
-  });
+    ...temporalTags(deps),
+  }, input.pipelineStartedAt ? Date.parse(input.pipelineStartedAt) : Date.now());
+  // The DVC dataset as the run's input: MLflow's Datasets panel names it, with its md5 and remote.
+  const counts = Object.fromEntries((['train', 'valid', 'test'] as const).map((split) => [split, countLines(input.datasetPath, split)]));
+  await deps.mlflow.logInputs(run.info.run_id, [
+    {
+      name: `dataset-${input.pipelineId}`.slice(0, 500),
+      digest: input.datasetMd5.replace('.dir', '').slice(0, 36),
+      sourceType: 'dvc',
+      source: { md5: input.datasetMd5, path: input.datasetPath, repo: deps.paths.dvcRepo, remote: deps.paths.dvcRemote },
+      profile: counts,
+      context: 'training',
+    },
+  ]);
   return run;
+}
+
+/** The workflow that runs this activity, as MLflow tags and a note linking its Web UI page. */
+function temporalTags(deps: ActivityDeps): Record<string, string> {
+  const info = Context.current().info;
+  if (info.taskQueue === OUTSIDE_TEMPORAL_QUEUE || !info.workflowExecution) return { 'correctly.origin': 'dvc repro' };
+  const { workflowId, runId } = info.workflowExecution;
+  const url = links(deps.config).workflow(workflowId, runId);
+  return {
+    'correctly.origin': 'temporal',
+    'temporal.workflow_id': workflowId,
+    'temporal.run_id': runId,
+    'temporal.web_ui': url,
+    'mlflow.note.content': `Trained by the Temporal workflow [${workflowId}](${url}) (run ${runId}).`,
+  };
+}
+
+function countLines(datasetPath: string, split: 'train' | 'valid' | 'test'): number {
+  try {
+    return splitLines(readFileSync(path.join(datasetPath, `${split}.jsonl`), 'utf8')).length;
+  } catch {
+    return 0;
+  }
+}
+
+export function runUrl(deps: ActivityDeps, run: { info: { run_id: string; experiment_id: string } }): string {
+  return links(deps.config).mlflowRun(run.info.run_id, run.info.experiment_id);
 }
 
 export function trainActivities(deps: ActivityDeps) {
@@ -75,7 +121,7 @@ export function trainActivities(deps: ActivityDeps) {
       const rows = (await deps.db()).getRepository(TrainingRunSchema);
       if (run.info.status === 'FINISHED') {
         const done = await rows.findOneBy({ id: rowId });
-        return { runId, backend: 'rules', artifactPath, metrics: done?.metrics ?? {} };
+        return { runId, runUrl: runUrl(deps, run), backend: 'rules', artifactPath, metrics: done?.metrics ?? {} };
       }
       await rows.upsert({ id: rowId, pipelineId: input.pipelineId, backend: 'rules', status: 'running', datasetMd5: input.datasetMd5, mlflowRunId: runId, params: { seed: input.seed, ...input.options }, startedAt: new Date() }, ['id']);
 
@@ -101,7 +147,7 @@ export function trainActivities(deps: ActivityDeps) {
       });
       await mlflow.endRun(runId, 'FINISHED');
       await rows.update({ id: rowId }, { status: 'succeeded', metrics, artifactPath, finishedAt: new Date() });
-      return { runId, backend: 'rules', artifactPath, metrics };
+      return { runId, runUrl: runUrl(deps, run), backend: 'rules', artifactPath, metrics };
     },
   };
 }

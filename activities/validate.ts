@@ -59,7 +59,9 @@ export function validateActivities(deps: ActivityDeps) {
         );
         await db.transaction(async (tx) => {
           const r = tx.getRepository(GeneratedSampleSchema);
-          for (const res of results) {
+          for (const [i, res] of results.entries()) {
+            // Saving a chunk takes seconds on a busy machine: keep the heartbeats coming.
+            if (i % 250 === 0) ctx.heartbeat({ processed: processed + i, phase: 'saving' });
             await r.update(
               { id: res.id },
               {

@@ -17,7 +17,7 @@
 import { pipelineTimeline, type WorkflowTimeline } from '../test/support/history';
 import { startPipelineHarness } from '../test/support/pipeline';
 import { startPostgres } from '../test/support/postgres';
-import type { PipelineInput } from '../workflows/pipeline-types';
+import type { PipelineInput } from '../contracts/pipeline';
 import { machine, median, quantile } from './machine';
 
 const sampleSizes = (process.argv[2] ?? '100,400,1600').split(',').map(Number);

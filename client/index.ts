@@ -6,59 +6,33 @@
  *   const run = await correctly.startPipeline({ samples: 400, reasonLanguage: 'en' });
  *   console.log(await run.progress());
  *   const result = await run.result();
+ *
+ * Workflows are started by name with their types imported, so the client loads no workflow code.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
-import { type Config, loadConfig } from '../core/config';
+import { Client, Connection } from '@temporalio/client';
 import type { DependencyReport } from '../activities';
-import { stackHealthCheck, retrainingPipeline } from '../workflows';
-import { approveUpdate, cancelSignal, progressQuery } from '../workflows/pipeline';
-import { type ApprovalDecision, parsePipelineInput, type PipelineInput, type PipelineProgress, type PipelineResult } from '../workflows/pipeline-types';
-import { MODEL_NAME } from '../workflows/search-attributes';
+import {
+  HEALTH_CHECK_WORKFLOW,
+  parsePipelineInput,
+  PIPELINE_WORKFLOW,
+  type PipelineInput,
+  pipelineStartDetails,
+} from '../contracts/pipeline';
+import { CPU_QUEUE } from '../contracts/queues';
+import { MODEL_NAME } from '../contracts/search-attributes';
+import { type Config, links, loadConfig } from '../core/config';
+import type { stackHealthCheck } from '../workflows/health-check';
+import type { retrainingPipeline } from '../workflows/pipeline';
+import type { ClientContext } from './context';
 import { ControllerClient } from './controller';
-import { CPU_QUEUE } from '../worker/queues';
+import { InvalidInputError, TemporalUnreachableError } from './errors';
+import { PipelineRun } from './pipeline-run';
 
-/** The pipeline refused an approval decision (nothing awaiting approval, missing reviewer…). */
-export class ApprovalRefusedError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ApprovalRefusedError';
-  }
-}
+export { ApprovalRefusedError, InvalidInputError, RefusedError, TemporalUnreachableError } from './errors';
+export { PipelineRun } from './pipeline-run';
 
-export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidInputError';
-  }
-}
-
-export class PipelineRun {
-  constructor(readonly handle: WorkflowHandle<typeof retrainingPipeline>, readonly webUiUrl: string) {}
-  get workflowId() {
-    return this.handle.workflowId;
-  }
-  progress(): Promise<PipelineProgress> {
-    return this.handle.query(progressQuery);
-  }
-  result(): Promise<PipelineResult> {
-    return this.handle.result();
-  }
-  cancel(reason = 'cancelled by operator'): Promise<void> {
-    return this.handle.signal(cancelSignal, reason);
-  }
-  /** Answers the approval gate; a refused decision throws with the validator's reason. */
-  async approve(decision: ApprovalDecision): Promise<string> {
-    try {
-      return await this.handle.executeUpdate(approveUpdate, { args: [decision] });
-    } catch (e) {
-      if (e instanceof WorkflowUpdateFailedError && e.cause instanceof Error) throw new ApprovalRefusedError(e.cause.message, { cause: e });
-      throw e;
-    }
-  }
-}
-
-export class CorrectlyClient {
+export class CorrectlyClient implements ClientContext {
   private constructor(
     readonly temporal: Client,
     readonly config: Config,
@@ -66,14 +40,16 @@ export class CorrectlyClient {
   ) {}
 
   static async connect(config: Config = loadConfig()): Promise<CorrectlyClient> {
-    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 10_000 });
+    const connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: 10_000 }).catch((e) => {
+      throw new TemporalUnreachableError(config.temporalAddress, { cause: e });
+    });
     const temporal = new Client({ connection, namespace: config.temporalNamespace });
     return new CorrectlyClient(temporal, config, connection);
   }
 
   /** Runs the health-check workflow on the CPU queue and waits for its report. */
   async healthCheck(workflowId = `health-check-${Date.now()}`): Promise<DependencyReport> {
-    return this.temporal.workflow.execute(stackHealthCheck, {
+    return this.temporal.workflow.execute<typeof stackHealthCheck>(HEALTH_CHECK_WORKFLOW, {
       taskQueue: CPU_QUEUE,
       workflowId,
       staticSummary: 'Checks that workers reach the database, MLflow and Chroma',
@@ -84,15 +60,13 @@ export class CorrectlyClient {
   async startPipeline(input: PipelineInput = {}, opts: { workflowId?: string } = {}): Promise<PipelineRun> {
     const parsed = parsePipelineInput(input);
     if (!parsed.ok) throw new InvalidInputError(parsed.error);
-    const p = parsed.value;
     const workflowId = opts.workflowId ?? `pipeline-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
-    const handle = await this.temporal.workflow.start(retrainingPipeline, {
+    const handle = await this.temporal.workflow.start<typeof retrainingPipeline>(PIPELINE_WORKFLOW, {
       taskQueue: CPU_QUEUE,
       workflowId,
       args: [input],
-      typedSearchAttributes: [{ key: MODEL_NAME, value: p.modelName }],
-      staticSummary: `Retrain ${p.modelName}: ${p.samples} samples, ${p.backends.teacher} teacher, ${p.backends.trainer} trainer, reasons in ${p.reasonLanguage} (${p.trigger})`,
-      staticDetails: '```json\n' + JSON.stringify(p, null, 2) + '\n```',
+      typedSearchAttributes: [{ key: MODEL_NAME, value: parsed.value.modelName }],
+      ...pipelineStartDetails(input),
     });
     return new PipelineRun(handle, this.webUiUrl(workflowId));
   }
@@ -104,7 +78,7 @@ export class CorrectlyClient {
   /** Recent pipelines, newest first, with their stage from the search attributes. */
   async listPipelines(limit = 20): Promise<{ workflowId: string; status: string; stage?: string; startTime: Date; promoted?: boolean }[]> {
     const out = [];
-    for await (const wf of this.temporal.workflow.list({ query: `WorkflowType = 'retrainingPipeline'` })) {
+    for await (const wf of this.temporal.workflow.list({ query: `WorkflowType = '${PIPELINE_WORKFLOW}'` })) {
       const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
       out.push({ workflowId: wf.workflowId, status: wf.status.name, stage: sa.Stage?.[0] as string | undefined, promoted: sa.Promoted?.[0] as boolean | undefined, startTime: wf.startTime });
       if (out.length >= limit) break;
@@ -112,15 +86,14 @@ export class CorrectlyClient {
     return out;
   }
 
-  /** The RetrainingController of a model: signal, query and update it (started on first signal). */
+  /** The RetrainingController of a model: triggers, state, policy, approval. */
   controller(modelName = this.config.mlflowModelName): ControllerClient {
     return new ControllerClient(this, modelName);
   }
 
   /** Link to a workflow in the Temporal Web UI. */
   webUiUrl(workflowId: string, runId?: string): string {
-    const base = `http://${this.config.bindHost}:${this.config.temporalUiPort}/namespaces/${encodeURIComponent(this.config.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
-    return runId ? `${base}/${runId}` : base;
+    return links(this.config).workflow(workflowId, runId);
   }
 
   async close(): Promise<void> {

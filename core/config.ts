@@ -8,17 +8,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseBoolean, parseDuration } from './values';
 
 const port = z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535');
 const url = z.string().url('must be a URL such as http://127.0.0.1:5000');
 const optionalString = z.string().min(1).optional();
-const boolFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const boolFlag = z
+  .string()
+  .refine((v) => parseBoolean(v) !== null, 'must be true or false (or yes/no, on/off, 1/0)')
+  .transform((v) => parseBoolean(v)!);
 /** A duration such as 90s, 15m, 6h, 1d, as milliseconds. */
 const duration = z
   .string()
-  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration such as 30s, 15m, 6h or 1d')
-  .transform((v) => Math.round(parseFloat(v) * UNIT_MS[v.match(/(ms|s|m|h|d)$/)![1] as keyof typeof UNIT_MS]));
+  .refine((v) => parseDuration(v) !== null, 'must be a duration such as 30s, 15m, 6h or 1d')
+  .transform((v) => parseDuration(v)!);
 const jsonObject = z.string().transform((v, ctx) => {
   try {
     const o = JSON.parse(v);
@@ -175,6 +178,17 @@ export function endpoints(c: Config) {
     dvcRemote: c.dvcRemote ?? path.join(stateDir, 'dvc-remote'),
     modelsDir: path.join(stateDir, 'models'),
     servingUrl: c.servingUrl ?? `http://${host}:${c.apiPort}`,
+  };
+}
+
+/** Links into the Temporal Web UI and MLflow, built the same way by every process. */
+export function links(c: Config) {
+  const e = endpoints(c);
+  const ns = encodeURIComponent(c.temporalNamespace);
+  return {
+    workflow: (workflowId: string, runId?: string) => `${e.temporalUiUrl}/namespaces/${ns}/workflows/${encodeURIComponent(workflowId)}${runId ? `/${encodeURIComponent(runId)}` : ''}`,
+    schedule: (scheduleId: string) => `${e.temporalUiUrl}/namespaces/${ns}/schedules/${encodeURIComponent(scheduleId)}`,
+    mlflowRun: (runId: string, experimentId?: string) => (experimentId ? `${e.mlflowUrl}/#/experiments/${experimentId}/runs/${runId}` : `${e.mlflowUrl}/#/runs/${runId}`),
   };
 }
 

@@ -105,13 +105,13 @@ export class MlflowClient {
   }
 
   /** The run tagged with `key`, created if none exists yet (idempotent across retries). */
-  async findOrCreateRun(experimentId: string, key: string, runName: string, tags: Record<string, string> = {}): Promise<MlflowRun> {
+  async findOrCreateRun(experimentId: string, key: string, runName: string, tags: Record<string, string> = {}, startTime = Date.now()): Promise<MlflowRun> {
     const existing = await this.searchRuns([experimentId], `tags.correctly_key = '${key.replace(/'/g, "\\'")}'`, 1);
     if (existing[0]) return existing[0];
     const r = await this.call<{ run: unknown }>('POST', 'runs/create', {
       experiment_id: experimentId,
       run_name: runName,
-      start_time: Date.now(),
+      start_time: startTime,
       tags: Object.entries({ ...tags, correctly_key: key }).map(([k, value]) => ({ key: k, value })),
     });
     return Run.parse(r.run);
@@ -133,6 +133,20 @@ export class MlflowClient {
     for (let i = 0; i < Math.max(params.length, metrics.length, tags.length, 1); i += 100) {
       await this.call('POST', 'runs/log-batch', { run_id: runId, params: params.slice(i, i + 100), metrics: metrics.slice(i, i + 100), tags: tags.slice(i, i + 100) });
     }
+  }
+
+  /**
+   * Logs datasets as the run's inputs (the Datasets panel of the run page). MLflow keeps one
+   * record per (dataset name, digest) and one input per (run, dataset), so a retry adds nothing.
+   */
+  async logInputs(runId: string, datasets: { name: string; digest: string; sourceType: string; source: Record<string, unknown>; profile?: Record<string, unknown>; context?: string }[]): Promise<void> {
+    await this.call('POST', 'runs/log-inputs', {
+      run_id: runId,
+      datasets: datasets.map((d) => ({
+        tags: d.context ? [{ key: 'mlflow.data.context', value: d.context }] : [],
+        dataset: { name: d.name, digest: d.digest, source_type: d.sourceType, source: JSON.stringify(d.source), ...(d.profile ? { profile: JSON.stringify(d.profile) } : {}) },
+      })),
+    });
   }
 
   async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'FINISHED'): Promise<void> {

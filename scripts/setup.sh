@@ -24,6 +24,11 @@ if [ ! -d node_modules ] || [ "$(cat $stamp_dir/npm 2>/dev/null)" != "$h" ]; the
   echo "$h" > $stamp_dir/npm
 fi
 
+# 1b. The CLI's compiled build (dist/cli, esbuild, half a second); bin/correctly rebuilds it when
+# sources change and falls back to running from source if it cannot.
+say "building the CLI (dist/cli)"
+node scripts/build-cli.mjs
+
 # 2. Temporal CLI, pinned. Newer tags refuse `go install` because of a replace directive.
 TEMPORAL_CLI_VERSION=v1.5.1
 if [ -n "${TEMPORAL_BIN:-}" ] && [ -x "${TEMPORAL_BIN}" ]; then

@@ -8,7 +8,7 @@ import { type Config, loadConfig } from '../core/config';
 import '../core/providers'; // registers the OpenAI and Ollama teachers and correctors
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
-import { CPU_QUEUE, GPU_QUEUE } from './queues';
+import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { ResourceMonitor } from '../core/monitoring/resources';
 
 export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');

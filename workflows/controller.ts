@@ -1,290 +1,394 @@
 /**
- * The level-2 loop.
+ * retrainingController: one long-lived entity workflow per served model (`controller-<model>`).
  *
- * driftCheckWorkflow — run by a Temporal Schedule: compares recent serving traffic with the
- * champion's training data, stores a drift report, and on drift signals (with start) the controller.
- *
- * retrainingController — one long-lived entity workflow per served model. Triggers arrive as
- * signals (driftDetected, retrainRequested, newDataAvailable); after a debounce it decides, under
- * the policy (cooldown, one pipeline at a time, daily budget, pause), whether to start a
- * retrainingPipeline child, records the outcome, and continues as new when its history grows.
- * Operators read it through the `state` and `history` queries, change it through the validated
- * `setPolicy` update, and see it in the Web UI through search attributes and current details.
+ * Triggers arrive as signals (driftDetected, retrainRequested, newDataAvailable) or as the
+ * `retrainNow` update; every trigger that arrives before a decision is coalesced into one pending
+ * trigger. The loop decides on it with the pure policy (contracts/controller-policy.ts): start a
+ * retrainingPipeline child, wait out the debounce, or suppress it with the reason; triggers that
+ * arrive while a pipeline runs or awaits approval wait for it to end. Idle with a long history, it
+ * continues as new with its state. Operators read it through the `state` and `history` queries, the
+ * search attributes and the current details, and change it through the validated `setPolicy` update.
  */
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   proxyActivities,
   setCurrentDetails,
+  setDefaultSignalHandler,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CPU_QUEUE } from '../worker/queues';
 import {
+  type ActivePipeline,
+  type ChampionReading,
   type ControllerEvent,
   type ControllerInput,
   ControllerInputSchema,
   type ControllerState,
-  type ControllerStatus,
   DEFAULT_POLICY,
-  type DriftCheckInput,
-  DriftCheckInputSchema,
-  type DriftCheckOutcome,
   HISTORY_LIMIT,
-  issues,
-  type Policy,
+  historyQuery,
+  type PendingTrigger,
   type PolicyPatch,
   PolicySchema,
-  type Trigger,
+  REFUSED_LIMIT,
+  type RetrainAnswer,
+  retrainNowUpdate,
+  setPolicyUpdate,
+  stateQuery,
+  TRIGGER_SIGNALS,
   type TriggerInput,
   type TriggerKind,
   TriggerSchema,
-} from './controller-types';
-import { retrainingPipeline } from './pipeline';
-import { CONTROLLER_PIPELINES, CONTROLLER_STATE, LAST_TRIGGER, MODEL_NAME } from './search-attributes';
+} from '../contracts/controller';
+import { coalesce, cooldownEnd, cooldownUntil, decide, describeKinds, describePending, patchPolicy, statusOf } from '../contracts/controller-policy';
+import { issues, PIPELINE_WORKFLOW, type PipelineInput, pipelineStartDetails, pipelineStateSignal, parsePipelineInput } from '../contracts/pipeline';
+import { CPU_QUEUE } from '../contracts/queues';
+import { CONTROLLER_PIPELINES, CONTROLLER_STATE, LAST_TRIGGER, MODEL_NAME } from '../contracts/search-attributes';
+import { formatDuration } from '../core/values';
+import type { retrainingPipeline } from './pipeline';
 
-export const driftDetectedSignal = defineSignal<[TriggerInput]>('driftDetected');
-export const retrainRequestedSignal = defineSignal<[TriggerInput]>('retrainRequested');
-export const newDataAvailableSignal = defineSignal<[TriggerInput]>('newDataAvailable');
-export const stateQuery = defineQuery<ControllerState>('state');
-export const historyQuery = defineQuery<ControllerEvent[]>('history');
-export const setPolicyUpdate = defineUpdate<Policy, [PolicyPatch]>('setPolicy');
+type Params = ReturnType<typeof ControllerInputSchema.parse>;
 
-const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['InvalidInput'] };
-
-export async function driftCheckWorkflow(raw: DriftCheckInput = {}): Promise<DriftCheckOutcome> {
-  const parsed = DriftCheckInputSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid drift check input: ${issues(parsed.error)}` });
-  const p = parsed.data;
-  const info = workflowInfo();
-  const { checkDrift, signalControllerDrift } = proxyActivities<Activities>({
-    startToCloseTimeout: '20 minutes',
-    heartbeatTimeout: '2 minutes',
-    retry: RETRY,
-    taskQueue: CPU_QUEUE,
-    summary: `compare the last ${p.windowSeconds} s of serving traffic with ${p.modelName}'s training data`,
-  });
-  const outcome = await checkDrift({ ...p, checkId: `${info.workflowId}/${info.runId}`, windowEnd: new Date().toISOString() });
-  setCurrentDetails(`### Drift check of ${p.modelName}\n\n${outcome.skipped ? `skipped: ${outcome.skipped}` : outcome.drifted ? `**drift**: ${outcome.reasons.join('; ')}` : 'no drift'} (${outcome.sampleSize} requests)`);
-  if (outcome.drifted && p.signalController) {
-    await signalControllerDrift({ modelName: p.modelName, reportId: outcome.reportId, reasons: outcome.reasons, policy: p.controllerPolicy });
-    return { ...outcome, signaled: true };
-  }
-  return outcome;
-}
+const { readChampion } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  taskQueue: CPU_QUEUE,
+  summary: 'read the champion alias from MLflow',
+});
 
 export async function retrainingController(raw: ControllerInput): Promise<never> {
   const parsed = ControllerInputSchema.safeParse(raw ?? {});
   if (!parsed.success) throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid controller input: ${issues(parsed.error)}` });
-  const input = parsed.data;
-  const policyCheck = PolicySchema.safeParse({ ...DEFAULT_POLICY, ...(input.carried?.state.policy ?? {}), ...(input.carried ? {} : input.policy ?? {}) });
-  if (!policyCheck.success) throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid controller policy: ${issues(policyCheck.error)}` });
-
-  const state: ControllerState = input.carried
-    ? { ...input.carried.state, generation: input.carried.state.generation + 1 }
-    : {
-        modelName: input.modelName,
-        status: 'idle',
-        policy: policyCheck.data,
-        pending: [],
-        active: null,
-        lastStartedAt: null,
-        lastFinishedAt: null,
-        cooldownUntil: null,
-        recentStarts: [],
-        pipelinesStarted: 0,
-        promotions: 0,
-        champion: null,
-        generation: 0,
-      };
-  const history: ControllerEvent[] = input.carried?.history ?? [];
-  const now = () => new Date();
-  const record = (e: Omit<ControllerEvent, 'at'>) => {
-    history.push({ at: now().toISOString(), ...e });
-    if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
-  };
-
-  let lastShown = '';
-  const show = (status?: ControllerStatus) => {
-    state.status = status ?? currentStatus();
-    const last = history.filter((e) => e.kind === 'trigger').at(-1);
-    const key = `${state.status}|${state.pipelinesStarted}|${last?.detail ?? ''}`;
-    if (key !== lastShown) {
-      lastShown = key;
-      upsertSearchAttributes([
-        { key: CONTROLLER_STATE, value: state.status },
-        { key: CONTROLLER_PIPELINES, value: state.pipelinesStarted },
-        { key: MODEL_NAME, value: state.modelName },
-        ...(last ? [{ key: LAST_TRIGGER, value: last.detail.slice(0, 200) }] : []),
-      ]);
-    }
-    const lines = history.slice(-8).reverse().map((e) => `- ${e.at.slice(0, 19)} **${e.kind}** ${e.detail}`);
-    setCurrentDetails(
-      `### Retraining controller for ${state.modelName}: ${state.status}\n\n` +
-        `${state.pipelinesStarted} pipelines started, ${state.promotions} promotions, champion ${state.champion ? `v${state.champion}` : 'unknown'}` +
-        `${state.cooldownUntil && state.status === 'cooldown' ? `, cooldown until ${state.cooldownUntil}` : ''}\n\n` +
-        `Policy: cooldown ${state.policy.cooldownSeconds} s, debounce ${state.policy.debounceSeconds} s, ≤ ${state.policy.maxPipelinesPerDay} pipelines/day, approval ${state.policy.approvalRequired ? 'required' : 'not required'}${state.policy.paused ? ', paused' : ''}\n\n${lines.join('\n')}`,
-    );
-  };
-  // Cooldown follows the policy in force, so setPolicy can lengthen or end a running cooldown.
-  const cooldownEnd = () => (state.lastFinishedAt ? Date.parse(state.lastFinishedAt) + state.policy.cooldownSeconds * 1000 : 0);
-  const currentStatus = (): ControllerStatus => {
-    if (state.active) return 'running';
-    if (state.policy.paused) return 'paused';
-    state.cooldownUntil = state.lastFinishedAt ? new Date(cooldownEnd()).toISOString() : null;
-    if (now().getTime() < cooldownEnd()) return 'cooldown';
-    return 'idle';
-  };
-
-  const onTrigger = (kind: TriggerKind) => (raw: TriggerInput) => {
-    const t = TriggerSchema.safeParse(raw ?? {});
-    if (!t.success) {
-      record({ kind: 'suppressed', detail: `${kind} signal refused: ${issues(t.error)}` });
-      return show();
-    }
-    const trigger: Trigger = { ...t.data, kind, at: now().toISOString() };
-    record({ kind: 'trigger', detail: `${kind}: ${trigger.reason}` });
-    if (state.active) {
-      record({ kind: 'suppressed', detail: `${kind} ignored: pipeline ${state.active.pipelineId} is running (one at a time)` });
-    } else {
-      state.pending.push(trigger);
-    }
-    show();
-  };
-  setHandler(driftDetectedSignal, onTrigger('drift'));
-  setHandler(retrainRequestedSignal, onTrigger('manual'));
-  setHandler(newDataAvailableSignal, onTrigger('newData'));
-  setHandler(stateQuery, () => ({ ...state, status: state.status === 'debouncing' ? 'debouncing' : currentStatus() }));
-  setHandler(historyQuery, () => history);
-  setHandler(
-    setPolicyUpdate,
-    (patch) => {
-      state.policy = PolicySchema.parse({ ...state.policy, ...patch });
-      record({ kind: 'policy', detail: `policy set: ${JSON.stringify(patch)}` });
-      show();
-      return state.policy;
-    },
-    {
-      validator: (patch) => {
-        if (!patch || typeof patch !== 'object' || Object.keys(patch).length === 0) throw new Error('setPolicy needs at least one field');
-        const r = PolicySchema.safeParse({ ...state.policy, ...patch });
-        if (!r.success) throw new Error(`invalid policy: ${issues(r.error)}`);
-      },
-    },
-  );
-
-  show();
-  const shouldContinueAsNew = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= input.continueAsNewAfterEvents;
-
+  const controller = new Controller(parsed.data);
+  controller.listen();
+  controller.show();
   for (;;) {
-    const woken = () => state.pending.length > 0 || shouldContinueAsNew();
-    // Wake when the cooldown ends too, so the Web UI stops showing it.
-    const cooldownLeft = cooldownEnd() - now().getTime();
-    if (cooldownLeft > 0 && !(await condition(woken, cooldownLeft))) {
-      show();
-      continue;
+    if ((await controller.nextWork()) === 'continue-as-new') {
+      controller.record({ kind: 'continued', detail: `continued as new after ${workflowInfo().historyLength} events (generation ${controller.state.generation + 1})` });
+      return continueAsNew<typeof retrainingController>(controller.carryOver());
     }
-    await condition(woken);
-    if (state.pending.length === 0) {
-      // Idle and the history is long: start a fresh run with the state carried over.
-      await condition(allHandlersFinished);
-      if (state.pending.length === 0) {
-        record({ kind: 'continued', detail: `continued as new after ${workflowInfo().historyLength} events (generation ${state.generation + 1})` });
-        return continueAsNew<typeof retrainingController>({ modelName: state.modelName, continueAsNewAfterEvents: input.continueAsNewAfterEvents, carried: { state, history } });
+    await controller.decidePending();
+  }
+}
+
+/** The controller's state, its handlers and its steps; the loop above strings the steps together. */
+class Controller {
+  readonly state: ControllerState;
+  readonly history: ControllerEvent[];
+  /** Bumped by every message, so waits wake on news. */
+  private news = 0;
+  /** Outcomes of recent decisions, for `retrainNow` callers waiting on theirs. */
+  private decisions: { throughSeq: number; pipelineId?: string; refused?: string }[] = [];
+  private shownAttributes = '';
+
+  constructor(private readonly input: Params) {
+    const carried = input.carried;
+    if (carried) {
+      this.state = { ...carried.state, generation: carried.state.generation + 1 };
+      this.history = carried.history;
+      return;
+    }
+    const policy = PolicySchema.safeParse({ ...DEFAULT_POLICY, ...(input.policy ?? {}) });
+    if (!policy.success) throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid controller policy: ${issues(policy.error)}` });
+    this.state = {
+      modelName: input.modelName,
+      status: 'idle',
+      policy: policy.data,
+      pending: null,
+      active: null,
+      lastStartedAt: null,
+      lastFinishedAt: null,
+      cooldownUntil: null,
+      recentStarts: [],
+      pipelinesStarted: 0,
+      promotions: 0,
+      champion: null,
+      refused: [],
+      triggerSeq: 0,
+      generation: 0,
+    };
+    this.history = [];
+  }
+
+  // ── Messages ──────────────────────────────────────────────────────────────────────────────────
+
+  listen(): void {
+    for (const [kind, signal] of Object.entries(TRIGGER_SIGNALS) as [TriggerKind, (typeof TRIGGER_SIGNALS)[TriggerKind]][]) {
+      setHandler(signal, (payload) => {
+        const t = TriggerSchema.safeParse(payload);
+        if (t.success) this.accept(kind, t.data);
+        else this.refuse(signal.name, issues(t.error), payload);
+      });
+    }
+    // Temporal drops signals nobody handles; a misspelt name should leave a trace instead.
+    setDefaultSignalHandler((name, ...args) => {
+      this.refuse(name, `unknown signal (this controller takes ${Object.values(TRIGGER_SIGNALS).map((s) => s.name).join(', ')})`, args.length > 1 ? args : args[0]);
+    });
+    setHandler(pipelineStateSignal, (notice) => {
+      const active = this.state.active;
+      if (!active || notice?.pipelineId !== active.pipelineId) return;
+      if (notice.state === 'awaiting_approval' || notice.state === 'running') active.state = notice.state;
+      this.changed();
+    });
+    setHandler(stateQuery, () => this.snapshot());
+    setHandler(historyQuery, () => this.history);
+    setHandler(setPolicyUpdate, (patch) => this.setPolicy(patch), { validator: (patch) => this.validatePolicy(patch) });
+    setHandler(retrainNowUpdate, (request) => this.retrainNow(request), { validator: (request) => this.validateRetrain(request) });
+  }
+
+  /** A valid trigger joins the pending one. Returns its sequence number. */
+  private accept(kind: TriggerKind, t: ReturnType<typeof TriggerSchema.parse>): number {
+    const seq = ++this.state.triggerSeq;
+    this.state.pending = coalesce(this.state.pending, { ...t, kind, at: this.nowIso() }, seq);
+    this.record({ kind: 'trigger', detail: `${kind}: ${t.reason}${t.source ? ` (from ${t.source})` : ''}${t.reportId ? ` [report ${t.reportId}]` : ''}` });
+    if (this.state.active) {
+      this.record({ kind: 'queued', detail: `waits for ${this.state.active.pipelineId} to end (pending: ${describeKinds(this.state.pending)})`, pipelineId: this.state.active.pipelineId });
+    }
+    this.changed();
+    return seq;
+  }
+
+  private refuse(name: string, reason: string, payload: unknown): void {
+    let json: string;
+    try {
+      json = JSON.stringify(payload) ?? 'undefined';
+    } catch {
+      json = String(payload);
+    }
+    this.state.refused = [...this.state.refused, { at: this.nowIso(), name, reason, payload: json.slice(0, 500) }].slice(-REFUSED_LIMIT);
+    this.record({ kind: 'refused', detail: `${name} signal refused: ${reason}; payload ${json.slice(0, 500)}` });
+    this.changed();
+  }
+
+  private validatePolicy(patch: PolicyPatch): void {
+    if (!patch || typeof patch !== 'object' || Array.isArray(patch) || Object.keys(patch).length === 0) throw new Error('setPolicy needs at least one field');
+    const r = PolicySchema.safeParse(patchPolicy(this.state.policy, patch));
+    if (!r.success) throw new Error(`invalid policy: ${issues(r.error)}`);
+  }
+
+  private setPolicy(patch: PolicyPatch) {
+    this.state.policy = PolicySchema.parse(patchPolicy(this.state.policy, patch));
+    this.record({ kind: 'policy', detail: `policy set: ${JSON.stringify(patch)}` });
+    this.changed();
+    return this.state.policy;
+  }
+
+  private validateRetrain(request: TriggerInput): void {
+    const t = TriggerSchema.safeParse(request);
+    if (!t.success) throw new Error(`invalid retrain request: ${issues(t.error)}`);
+    const d = decide(this.state, { manual: true, lastAt: this.nowIso() }, this.nowMs());
+    if (d.action === 'suppress') throw new Error(`no retraining: ${d.reason}`);
+  }
+
+  private async retrainNow(request: TriggerInput): Promise<RetrainAnswer> {
+    const seq = this.accept('manual', TriggerSchema.parse(request));
+    if (this.state.active) return { outcome: 'queued', behind: this.state.active.pipelineId, pending: this.state.pending?.count ?? 1 };
+    await condition(() => this.decisions.some((d) => d.throughSeq >= seq));
+    const d = this.decisions.find((x) => x.throughSeq >= seq)!;
+    if (d.pipelineId) return { outcome: 'started', pipelineId: d.pipelineId };
+    throw ApplicationFailure.create({ type: 'RetrainRefused', nonRetryable: true, message: `no retraining: ${d.refused}` });
+  }
+
+  // ── Steps of the loop ─────────────────────────────────────────────────────────────────────────
+
+  /** Waits until there is a pending trigger to decide on, or it is time to continue as new. */
+  async nextWork(): Promise<'decide' | 'continue-as-new'> {
+    for (;;) {
+      if (this.state.pending) return 'decide';
+      if (this.historyIsLong()) {
+        await condition(allHandlersFinished);
+        if (!this.state.pending) return 'continue-as-new';
+        continue;
       }
+      // Wake when the cooldown ends too, so status and search attributes stop showing it.
+      const cooled = cooldownEnd(this.state.policy, this.state.lastFinishedAt);
+      const left = cooled === null ? 0 : cooled - this.nowMs();
+      const woken = () => this.state.pending !== null || this.historyIsLong();
+      if (left > 0) await condition(woken, left);
+      else await condition(woken);
+      this.show();
     }
+  }
 
-    // Debounce automatic triggers: wait until no new signal arrived for debounceSeconds.
-    if (!state.pending.some((t) => t.kind === 'manual') && state.policy.debounceSeconds > 0) {
-      show('debouncing');
-      for (;;) {
-        const seen = state.pending.length;
-        const more = await condition(() => state.pending.length > seen || state.pending.some((t) => t.kind === 'manual'), state.policy.debounceSeconds * 1000);
-        if (!more || state.pending.some((t) => t.kind === 'manual')) break;
-      }
+  /** Decides on the pending trigger under the policy, and acts. */
+  async decidePending(): Promise<void> {
+    const pending = this.state.pending!;
+    const d = decide(this.state, pending, this.nowMs());
+    if (d.action === 'debounce') {
+      this.show();
+      const seen = this.news;
+      await condition(() => this.news !== seen, Math.max(1, d.untilMs - this.nowMs()));
+      return; // decide again: the wait ended, or something changed (a trigger, the policy)
     }
-    const triggers = state.pending.splice(0);
-    const manual = triggers.some((t) => t.kind === 'manual');
-    const summary = describeTriggers(triggers);
-    const t = now().getTime();
-    state.recentStarts = state.recentStarts.filter((s) => t - Date.parse(s) < 24 * 3600_000);
-
-    const refusal = state.policy.paused
-      ? 'the controller is paused'
-      : !manual && t < cooldownEnd()
-        ? `cooldown until ${new Date(cooldownEnd()).toISOString()}`
-        : state.recentStarts.length >= state.policy.maxPipelinesPerDay
-          ? `budget spent: ${state.recentStarts.length} of ${state.policy.maxPipelinesPerDay} pipelines in the last 24 h`
-          : null;
-    if (refusal) {
-      record({ kind: 'suppressed', detail: `${summary}: no pipeline (${refusal})` });
-      show();
-      continue;
+    if (d.action === 'queue') {
+      // The loop waits on its pipeline, so nothing is active here; kept for completeness.
+      await condition(() => this.state.active === null);
+      return;
     }
+    this.state.pending = null;
+    if (d.action === 'suppress') {
+      this.record({ kind: 'suppressed', detail: `${describePending(pending)}: no pipeline (${d.reason})` });
+      this.decided(pending, { refused: d.reason });
+      await this.readChampion();
+      this.show();
+      return;
+    }
+    await this.runPipeline(pending);
+  }
 
-    state.pipelinesStarted += 1;
-    const stamp = now().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-    const pipelineId = `${workflowInfo().workflowId}/pipeline-${state.pipelinesStarted}-${stamp}`;
-    const pp = state.policy.pipeline;
-    const trigger = `controller: ${summary}`.slice(0, 200);
-    // Active from before the start, so no query sees the controller idle in between.
-    state.active = { pipelineId, startedAt: now().toISOString(), triggers };
-    const child = await startChild(retrainingPipeline, {
+  /** Starts the pipeline child, waits for it, records the outcome. */
+  private async runPipeline(trigger: PendingTrigger): Promise<void> {
+    const s = this.state;
+    s.pipelinesStarted += 1;
+    const stamp = this.nowIso().replace(/[-:]/g, '').replace(/\..*/, '');
+    const pipelineId = `${workflowInfo().workflowId}/pipeline-${s.pipelinesStarted}-${stamp}`;
+    const input = this.pipelineInput(trigger);
+    const startedAt = this.nowIso();
+    // Active from the decision on, so no query sees the controller idle in between and a trigger
+    // meanwhile is queued behind it.
+    s.active = { pipelineId, startedAt, trigger: input.trigger!, state: 'running' } satisfies ActivePipeline;
+    await this.readChampion();
+    const child = await startChild<typeof retrainingPipeline>(PIPELINE_WORKFLOW, {
       workflowId: pipelineId,
       taskQueue: CPU_QUEUE,
-      args: [
-        {
-          modelName: state.modelName,
-          trigger,
-          ...(pp.samples !== undefined ? { samples: pp.samples } : {}),
-          ...(pp.seed !== undefined ? { seed: pp.seed } : {}),
-          ...(pp.reasonLanguage ? { reasonLanguage: pp.reasonLanguage } : {}),
-          backends: { teacher: pp.teacher ?? 'noise', trainer: pp.trainer ?? 'rules', embedder: 'local', baseline: pp.baseline ?? 'none' },
-          gate: { minGleuDelta: pp.minGleuDelta ?? 0, minNoChangeRate: 0.8, jflegLimit: pp.jflegLimit ?? 0 },
-          approval: { required: state.policy.approvalRequired, timeoutSeconds: 24 * 3600 },
-        },
-      ],
-      typedSearchAttributes: [{ key: MODEL_NAME, value: state.modelName }],
-      staticSummary: `Retrain ${state.modelName} (${trigger})`,
+      args: [input],
+      typedSearchAttributes: [{ key: MODEL_NAME, value: s.modelName }],
+      ...pipelineStartDetails(input, `Controller ${workflowInfo().workflowId} started it for: ${trigger.reasons.join(' · ')}`),
     });
-    state.lastStartedAt = state.active.startedAt;
-    state.recentStarts.push(state.active.startedAt);
-    record({ kind: 'started', detail: `pipeline for ${summary}`, pipelineId });
-    show();
+    s.lastStartedAt = startedAt;
+    s.recentStarts = [...s.recentStarts.filter((t) => this.nowMs() - Date.parse(t) < 24 * 3600_000), startedAt];
+    this.record({ kind: 'started', detail: `pipeline for ${describePending(trigger)}`, pipelineId });
+    this.decided(trigger, { pipelineId });
+    this.show();
 
     try {
       const result = await child.result();
-      if (result.promoted) {
-        state.promotions += 1;
-        state.champion = result.candidateVersion;
-      }
-      record({
+      if (result.promoted) s.promotions += 1;
+      this.record({
         kind: 'finished',
         pipelineId,
         promoted: result.promoted,
         candidateVersion: result.candidateVersion,
-        detail: result.promoted ? `v${result.candidateVersion} promoted and deployed (${result.deployed?.detail ?? 'not deployed'})` : `v${result.candidateVersion} not promoted: ${result.why.join('; ').slice(0, 300)}`,
+        detail: result.promoted ? `v${result.candidateVersion} promoted and deployed (${result.deployed?.detail ?? 'not deployed'})` : `v${result.candidateVersion} not promoted: ${result.why.join('; ')}`,
       });
     } catch (e) {
-      record({ kind: 'failed', pipelineId, detail: `pipeline failed: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}` });
+      this.record({ kind: 'failed', pipelineId, detail: `pipeline failed: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}` });
     }
-    state.active = null;
-    state.lastFinishedAt = now().toISOString();
-    show();
+    const finishedAt = this.nowIso();
+    // Still shown as running until the champion is known, so no query sees a stale one.
+    await this.readChampion();
+    s.active = null;
+    s.lastFinishedAt = finishedAt;
+    this.show();
+  }
+
+  /** The champion as MLflow names it now; the last reading stays (marked) when MLflow cannot answer. */
+  private async readChampion(): Promise<void> {
+    let reading: ChampionReading;
+    try {
+      reading = { version: (await readChampion({ modelName: this.state.modelName })).version, readAt: this.nowIso() };
+    } catch (e) {
+      const cause = ((e as Error).cause as Error | undefined)?.message ?? (e as Error).message;
+      reading = { version: this.state.champion?.version ?? null, readAt: this.state.champion?.readAt ?? this.nowIso(), error: `MLflow not read: ${cause}` };
+    }
+    this.state.champion = reading;
+  }
+
+  private pipelineInput(trigger: PendingTrigger): PipelineInput {
+    const pp = this.state.policy.pipeline;
+    return {
+      modelName: this.state.modelName,
+      // The pipeline's trigger field is short; the history and the start details keep every reason.
+      trigger: `controller: ${describePending(trigger)}`.slice(0, 200),
+      ...(pp.samples !== undefined ? { samples: pp.samples } : {}),
+      ...(pp.seed !== undefined ? { seed: pp.seed } : {}),
+      ...(pp.reasonLanguage ? { reasonLanguage: pp.reasonLanguage } : {}),
+      backends: { teacher: pp.teacher ?? 'noise', trainer: pp.trainer ?? 'rules', embedder: 'local', baseline: pp.baseline ?? 'none' },
+      gate: { minGleuDelta: pp.minGleuDelta ?? 0, minNoChangeRate: 0.8, jflegLimit: pp.jflegLimit ?? 0 },
+      approval: { required: this.state.policy.approvalRequired, timeoutSeconds: 24 * 3600 },
+    };
+  }
+
+  // ── Bookkeeping and display ───────────────────────────────────────────────────────────────────
+
+  record(e: Omit<ControllerEvent, 'at'>): void {
+    this.history.push({ at: this.nowIso(), ...e });
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+  }
+
+  private decided(trigger: PendingTrigger, outcome: { pipelineId?: string; refused?: string }): void {
+    this.decisions = [...this.decisions, { throughSeq: trigger.throughSeq, ...outcome }].slice(-50);
+  }
+
+  private changed(): void {
+    this.news += 1;
+    this.show();
+  }
+
+  /** The state as queries see it, with status and cooldown computed for now. */
+  private snapshot(): ControllerState {
+    const now = this.nowMs();
+    return { ...this.state, status: statusOf(this.state, now), cooldownUntil: cooldownUntil(this.state, now) };
+  }
+
+  /** Search attributes (when they change) and the current details of the Web UI. */
+  show(): void {
+    const s = this.snapshot();
+    this.state.status = s.status;
+    this.state.cooldownUntil = s.cooldownUntil;
+    const lastTrigger = this.history.findLast((e) => e.kind === 'trigger')?.detail ?? '';
+    const key = `${s.status}|${s.pipelinesStarted}|${lastTrigger}`;
+    if (key !== this.shownAttributes) {
+      this.shownAttributes = key;
+      upsertSearchAttributes([
+        { key: CONTROLLER_STATE, value: s.status },
+        { key: CONTROLLER_PIPELINES, value: s.pipelinesStarted },
+        { key: MODEL_NAME, value: s.modelName },
+        ...(lastTrigger ? [{ key: LAST_TRIGGER, value: lastTrigger.slice(0, 200) }] : []),
+      ]);
+    }
+    setCurrentDetails(renderDetails(s, this.history));
+  }
+
+  carryOver(): ControllerInput {
+    return { modelName: this.state.modelName, continueAsNewAfterEvents: this.input.continueAsNewAfterEvents, carried: { state: this.state, history: this.history } };
+  }
+
+  private historyIsLong(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= this.input.continueAsNewAfterEvents;
+  }
+
+  private nowMs(): number {
+    return Date.now(); // workflow time: deterministic on replay
+  }
+
+  private nowIso(): string {
+    return new Date(this.nowMs()).toISOString();
   }
 }
 
-function describeTriggers(ts: readonly Trigger[]): string {
-  const counts = new Map<TriggerKind, number>();
-  for (const t of ts) counts.set(t.kind, (counts.get(t.kind) ?? 0) + 1);
-  const kinds = [...counts].map(([k, n]) => (n > 1 ? `${n}× ${k}` : k)).join(' + ');
-  return `${kinds} (${ts.at(-1)!.reason.slice(0, 120)})`;
+/** Current details for the Web UI: short lines, newest events first. */
+function renderDetails(s: ControllerState, history: readonly ControllerEvent[]): string {
+  const short = (text: string, n = 90) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  const p = s.policy;
+  const champion = s.champion ? `champion ${s.champion.version ? `v${s.champion.version}` : 'none yet'} (MLflow, ${s.champion.readAt.slice(11, 19)}${s.champion.error ? ', stale' : ''})` : 'champion not read yet';
+  const lines = [
+    `### ${s.modelName}: ${s.status.replace('_', ' ')}`,
+    `${champion} · ${s.pipelinesStarted} started · ${s.promotions} promoted`,
+    ...(s.active ? [`${s.active.state === 'awaiting_approval' ? 'awaiting approval' : 'running'}: ${s.active.pipelineId}`] : []),
+    ...(s.pending ? [`pending: ${describeKinds(s.pending)}`] : []),
+    ...(s.cooldownUntil ? [`cooldown until ${s.cooldownUntil.slice(0, 19)}Z`] : []),
+    `policy: cooldown ${formatDuration(p.cooldownSeconds * 1000)} · debounce ${formatDuration(p.debounceSeconds * 1000)} · ≤ ${p.maxPipelinesPerDay}/day · approval ${p.approvalRequired ? 'yes' : 'no'}${p.paused ? ' · paused' : ''}`,
+    ...(s.refused.length ? [`refused signals: ${s.refused.length} (last: ${short(`${s.refused.at(-1)!.name}: ${s.refused.at(-1)!.reason}`, 60)})`] : []),
+    '',
+    ...history.slice(-6).reverse().map((e) => `- ${e.at.slice(11, 19)} ${e.kind}: ${short(e.detail)}`),
+  ];
+  return lines.join('\n');
 }

@@ -9,10 +9,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
@@ -24,33 +22,48 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { CPU_QUEUE, GPU_QUEUE } from '../worker/queues';
-import { decideGate } from './gate';
+import { decideGate } from '../contracts/gate';
 import {
   type ApprovalDecision,
+  approveUpdate,
+  cancelSignal,
   parsePipelineInput,
   type PipelineInput,
   type PipelineProgress,
   type PipelineResult,
+  pipelineStateSignal,
+  progressQuery,
   type StageName,
   STAGES,
-} from './pipeline-types';
-import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from './search-attributes';
+} from '../contracts/pipeline';
+import { generateBatchInput, generationBatches, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
+import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from '../contracts/search-attributes';
 
-export const progressQuery = defineQuery<PipelineProgress>('progress');
-export const cancelSignal = defineSignal<[string?]>('cancel');
-export const approveUpdate = defineUpdate<string, [ApprovalDecision]>('approve');
+/**
+ * Heartbeat timeouts of the activities that heartbeat: about three times the longest quiet spell
+ * measured on a loaded 2-core machine (bench/heartbeat-gaps.bench.ts; evaluation's is loading the
+ * candidate before its first sentence), so a lost worker is noticed in seconds, not minutes.
+ */
+const HEARTBEAT = { validate: '20 seconds', version: '30 seconds', train: '20 seconds', evaluate: '30 seconds' } as const;
 
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput', 'AllSamplesRejected'] };
 
-/** A proxy whose calls show `summary` in the Web UI's event history. */
-function stage(summary: string, opts: Partial<ActivityOptions> = {}) {
-  return proxyActivities<Activities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry: RETRY, taskQueue: CPU_QUEUE, summary, ...opts });
+/**
+ * A proxy whose calls show `summary` in the Web UI's event history. Timeouts are sized to each
+ * activity: one that heartbeats gets a heartbeat timeout a few times its longest quiet spell, so a
+ * lost worker is noticed in seconds; one that does not is bounded by its start-to-close time.
+ */
+function stage(summary: string, opts: Partial<ActivityOptions>) {
+  return proxyActivities<Activities>({ retry: RETRY, taskQueue: CPU_QUEUE, summary, ...opts });
 }
+
+/** Bookkeeping calls (MLflow registry, deploy notification): short, no heartbeats. */
+const BOOKKEEPING: Partial<ActivityOptions> = { startToCloseTimeout: '5 minutes' };
 
 /** One batch of teacher generation, a child workflow so big runs fan out and show per batch. */
 export async function generateBatchWorkflow(input: Parameters<Activities['generateBatch']>[0]) {
-  const { generateBatch } = stage(`generate batch ${input.batch}: ${input.count} samples with the ${input.teacher} teacher`, { startToCloseTimeout: '1 hour' });
+  const { generateBatch } = stage(`generate batch ${input.batch}: ${input.count} samples with the ${input.teacher} teacher`, { startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute' });
   return generateBatch(input);
 }
 
@@ -92,13 +105,28 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
 
   upsertSearchAttributes([{ key: MODEL_NAME, value: p.modelName }]);
 
+  /** Tells the controller that started this pipeline (if one did) that it waits for, or got, approval. */
+  async function tellController(state: PipelineProgress['state']): Promise<void> {
+    const parent = workflowInfo().parent;
+    // Added after the first recorded histories: runs started before it never signal.
+    if (!parent || !patched('notify-controller-of-approval')) return;
+    try {
+      await getExternalWorkflowHandle(parent.workflowId).signal(pipelineStateSignal, { pipelineId, state });
+    } catch (e) {
+      log.warn('could not tell the controller', { parent: parent.workflowId, error: (e as Error).message });
+    }
+  }
+
+  // Short lines, one per stage, so the Web UI's Current Details box shows all of them.
+  let mlflowLink = '';
   const details = () => {
     const lines = STAGES.map((s) => {
       const st = progress.stages[s];
       const icon = { pending: '·', running: '▶', done: '✔', failed: '✖', skipped: '–', cancelled: '■' }[st.status];
-      return `${icon} **${s}**${st.summary ? ` — ${st.summary}` : ''}`;
+      const summary = st.summary && st.summary.length > 80 ? `${st.summary.slice(0, 79)}…` : st.summary;
+      return `${icon} ${s}${summary ? `: ${summary}` : ''}`;
     });
-    setCurrentDetails(`### Retraining ${p.modelName} (${p.trigger})\n\n${lines.join('\n\n')}`);
+    setCurrentDetails([`**${p.modelName}**: ${progress.state.replace('_', ' ')}`, ...lines, ...(mlflowLink ? [mlflowLink] : [])].join('\n'));
   };
 
   async function run<T>(name: StageName, fn: () => Promise<T>, summarize: (r: T) => string): Promise<T> {
@@ -121,68 +149,64 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
   try {
     return await scope.run(async () => {
       // 1. Generate, fanned out in child workflows, a few batches at a time.
-      const batches = Math.ceil(p.samples / p.batchSize);
+      const batches = generationBatches(p);
       const gen = await run('generate', async () => {
         let generated = 0;
         const concurrency = 4;
-        for (let start = 0; start < batches; start += concurrency) {
+        for (let start = 0; start < batches.length; start += concurrency) {
           const results = await Promise.all(
-            Array.from({ length: Math.min(concurrency, batches - start) }, (_, k) => {
-              const batch = start + k;
-              const count = Math.min(p.batchSize, p.samples - batch * p.batchSize);
-              return executeChild(generateBatchWorkflow, {
-                workflowId: `${pipelineId}/generate-${batch}`,
+            batches.slice(start, start + concurrency).map((b) =>
+              executeChild(generateBatchWorkflow, {
+                workflowId: `${pipelineId}/generate-${b.batch}`,
                 taskQueue: CPU_QUEUE,
-                args: [{ pipelineId, batch, count, seed: p.seed, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage }],
-                staticSummary: `Batch ${batch + 1}/${batches} of ${pipelineId}`,
-              });
-            }),
+                args: [generateBatchInput(pipelineId, p, b)],
+                staticSummary: `Batch ${b.batch + 1}/${batches.length} of ${pipelineId}`,
+              }),
+            ),
           );
           generated += results.reduce((n, r) => n + r.generated, 0);
           progress.generated = generated;
-          progress.stages.generate.summary = `${generated} samples (${Math.min(start + concurrency, batches)}/${batches} batches)`;
+          progress.stages.generate.summary = `${generated} samples (${Math.min(start + concurrency, batches.length)} of ${batches.length} batches)`;
           details();
         }
         return { generated };
-      }, (r) => `${r.generated} samples from the ${p.backends.teacher} teacher`);
+      }, (r) => `${r.generated} samples (${p.backends.teacher} teacher)`);
 
       // 2. Validate.
-      const report = await run('validate', () => stage('validate samples: schema, tokens, PII, profanity, near-duplicates').validateSamples({
-        pipelineId,
-        embedder: p.backends.embedder,
-        nearDuplicateThreshold: p.validation.nearDuplicateThreshold,
-        piiPolicy: p.validation.piiPolicy,
-        maxSentenceTokens: p.validation.maxSentenceTokens,
-      }), (r) => `${r.accepted}/${r.total} accepted`);
+      const report = await run(
+        'validate',
+        () => stage('validate samples: schema, tokens, PII, profanity, near-duplicates', { startToCloseTimeout: '2 hours', heartbeatTimeout: HEARTBEAT.validate }).validateSamples(validateSamplesInput(pipelineId, p)),
+        (r) => `${r.accepted} of ${r.total} accepted`,
+      );
       progress.accepted = report.accepted;
-      const top = Object.entries(report.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} (${v})`).join(', ');
-      if (report.accepted === 0) {
-        throw ApplicationFailure.create({ type: 'AllSamplesRejected', nonRetryable: true, message: `All ${report.total} generated samples were rejected; top reasons: ${top || 'none recorded'}` });
-      }
-      if (report.rejected / report.total > p.validation.maxRejectRate) {
-        throw ApplicationFailure.create({ type: 'AllSamplesRejected', nonRetryable: true, message: `${report.rejected} of ${report.total} samples rejected (more than ${p.validation.maxRejectRate * 100}%); top reasons: ${top}` });
-      }
+      const refusal = validationRefusal(report, p.validation.maxRejectRate);
+      if (refusal) throw ApplicationFailure.create({ type: 'AllSamplesRejected', nonRetryable: true, message: refusal });
       log.info('validated', { generated: gen.generated, accepted: report.accepted, byReason: report.byReason });
 
       // 3. Version the accepted dataset with DVC.
-      const dataset = await run('version', () => stage('version the dataset with DVC (add + push)').versionDataset({ pipelineId, seed: p.seed, splits: p.splits }), (r) => `md5 ${r.md5.slice(0, 12)}… (${r.counts.train} train / ${r.counts.valid} valid / ${r.counts.test} test)`);
+      const dataset = await run(
+        'version',
+        () => stage('version the dataset with DVC (add + push)', { startToCloseTimeout: '1 hour', heartbeatTimeout: HEARTBEAT.version }).versionDataset(versionDatasetInput(pipelineId, p)),
+        (r) => `md5 ${r.md5.slice(0, 10)}… (${r.counts.train}/${r.counts.valid}/${r.counts.test} train/valid/test)`,
+      );
       progress.datasetMd5 = dataset.md5;
       upsertSearchAttributes([{ key: DATASET_VERSION, value: dataset.md5 }]);
 
       // 4. Train: the rules model on CPU, or the LoRA fine-tune on the GPU queue.
-      const trainInput = { pipelineId, modelName: p.modelName, datasetMd5: dataset.md5, datasetPath: dataset.path, seed: p.seed, trigger: p.trigger };
+      const trainInput = { pipelineId, modelName: p.modelName, datasetMd5: dataset.md5, datasetPath: dataset.path, seed: p.seed, trigger: p.trigger, pipelineStartedAt: workflowInfo().startTime.toISOString() };
       const trained = await run('train', () =>
         p.backends.trainer === 'lora'
           ? stage('fine-tune Gemma 3 1B with LoRA on the GPU worker', { taskQueue: GPU_QUEUE, startToCloseTimeout: '12 hours', heartbeatTimeout: '5 minutes' }).fineTuneLora(trainInput)
-          : stage('train the rules model on CPU (edit rules over Harper)', { startToCloseTimeout: '2 hours', heartbeatTimeout: '20 seconds' }).trainRulesModel(trainInput),
-      (r) => `MLflow run ${r.runId.slice(0, 8)}… (${r.backend})`);
+          : stage('train the rules model on CPU (edit rules over Harper)', { startToCloseTimeout: '2 hours', heartbeatTimeout: HEARTBEAT.train }).trainRulesModel(trainInput),
+      (r) => `${r.backend} model, MLflow run ${r.runId.slice(0, 8)}…`);
+      if (trained.runUrl) mlflowLink = `[MLflow run ${trained.runId.slice(0, 8)}…](${trained.runUrl})`;
 
       // 5. Register the candidate (alias challenger) and evaluate it against champion and Harper.
       const candidate = await run('evaluate', async () => {
-        const reg = await stage('register the candidate in MLflow (alias challenger)').registerCandidate({ pipelineId, modelName: p.modelName, runId: trained.runId, datasetMd5: dataset.md5 });
+        const reg = await stage('register the candidate in MLflow (alias challenger)', BOOKKEEPING).registerCandidate({ pipelineId, modelName: p.modelName, runId: trained.runId, datasetMd5: dataset.md5 });
         progress.candidateVersion = reg.version;
         upsertSearchAttributes([{ key: CANDIDATE_VERSION, value: reg.version }]);
-        const evaluation = await stage('evaluate candidate vs champion vs Harper (GLEU on held-out and JFLEG dev)', { startToCloseTimeout: '2 hours' }).evaluateCandidate({
+        const evaluation = await stage('evaluate candidate vs champion vs Harper (GLEU on held-out and JFLEG dev)', { startToCloseTimeout: '2 hours', heartbeatTimeout: HEARTBEAT.evaluate }).evaluateCandidate({
           pipelineId,
           modelName: p.modelName,
           candidateVersion: reg.version,
@@ -193,7 +217,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
         });
         // Added after the first recorded histories: runs started before it never compare.
         if (p.backends.baseline !== 'none' && patched('baseline-comparison')) {
-          const cmp = await stage(`compare with the ${p.backends.baseline} baseline (GLEU, judged explanations, cost)`, { startToCloseTimeout: '4 hours' }).compareWithBaseline({
+          const cmp = await stage(`compare with the ${p.backends.baseline} baseline (GLEU, judged explanations, cost)`, { startToCloseTimeout: '4 hours', heartbeatTimeout: '1 minute' }).compareWithBaseline({
             pipelineId,
             modelName: p.modelName,
             runId: trained.runId,
@@ -207,7 +231,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
           details();
         }
         return { version: reg.version, evaluation };
-      }, (r) => `v${r.version}: JFLEG GLEU ${r.evaluation.candidate.jfleg.gleu.toFixed(4)} (Δ ${r.evaluation.comparison.delta >= 0 ? '+' : ''}${r.evaluation.comparison.delta.toFixed(4)} vs ${r.evaluation.comparison.reference})`);
+      }, (r) => `v${r.version} JFLEG GLEU ${r.evaluation.candidate.jfleg.gleu.toFixed(4)} (Δ ${r.evaluation.comparison.delta >= 0 ? '+' : ''}${r.evaluation.comparison.delta.toFixed(4)} vs ${r.evaluation.comparison.reference})`);
 
       // 6. Gate, optional human approval, promotion.
       const decision = decideGate(candidate.evaluation, p.gate);
@@ -218,21 +242,23 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
           progress.state = 'awaiting_approval';
           progress.stages.promote.summary = 'awaiting approval (update "approve")';
           details();
+          await tellController('awaiting_approval');
           const answered = await condition(() => approval !== undefined, p.approval.timeoutSeconds * 1000);
           progress.state = 'running';
+          await tellController('running');
           if (!answered) why.push(`no approval within ${p.approval.timeoutSeconds} s`);
           else if (!approval!.approved) why.push(`rejected by ${approval!.reviewer}${approval!.comment ? `: ${approval!.comment}` : ''}`);
           else why.push(`approved by ${approval!.reviewer}`);
           if (!answered || !approval!.approved) {
-            await stage('record the rejected candidate').rejectCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
+            await stage('record the rejected candidate', BOOKKEEPING).rejectCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
             return false;
           }
         }
         if (!decision.promote) {
-          await stage('record the rejected candidate').rejectCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
+          await stage('record the rejected candidate', BOOKKEEPING).rejectCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
           return false;
         }
-        await stage('promote: alias champion → candidate, previous → old champion').promoteCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
+        await stage('promote: alias champion → candidate, previous → old champion', BOOKKEEPING).promoteCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
         promoted = true;
         return true;
       }, (ok) => (ok ? `v${candidate.version} is champion` : `v${candidate.version} not promoted: ${why.filter((w) => /<|too many|no approval|rejected/.test(w)).join('; ')}`));
@@ -241,9 +267,20 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
       // 7. Deploy: tell serving to load the new champion.
       let deployed: PipelineResult['deployed'] = null;
       if (promoted) {
-        deployed = await run('deploy', () => stage('deploy: serving switches to the new champion').deployChampion({ modelName: p.modelName, version: candidate.version }), (r) => r.detail);
+        deployed = await run('deploy', () => stage('deploy: serving switches to the new champion', { startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute' }).deployChampion({ modelName: p.modelName, version: candidate.version }), (r) => r.detail);
       } else {
         progress.stages.deploy = { status: 'skipped', summary: 'nothing promoted' };
+      }
+
+      // Added after the first recorded histories: the MLflow run then records every stage's timing.
+      if (patched('mlflow-run-spans-pipeline')) {
+        await stage('record stage timings and links on the MLflow run', BOOKKEEPING).finishPipelineRun({
+          runId: trained.runId,
+          pipelineId,
+          stages: STAGES.map((name) => ({ name, status: progress.stages[name].status, startedAt: progress.stages[name].startedAt, finishedAt: progress.stages[name].finishedAt })),
+          startedAt: workflowInfo().startTime.toISOString(),
+          promoted,
+        });
       }
 
       progress.stage = 'finished';

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { endpoints } from '../../core/config';
+import { endpoints, links } from '../../core/config';
 import { Stack } from '../../core/stack/index';
-import { seedDatabase } from '../../core/db/seed';
-import { openDatabase } from '../../entities/data-source';
 import { applyDriftSchedule } from '../controller';
 import { CorrectlyClient } from '../index';
-import { formatResult, mlflowRunUrl } from './pipeline';
-import { printStatus } from './stack';
+import { formatResult } from './pipeline';
+import { printStatus, readyStack } from './stack';
 import { action, cliConfig, intOption } from './util';
 
 export function registerDemo(program: Command) {
@@ -23,14 +21,8 @@ export function registerDemo(program: Command) {
       const status = await stack.up(undefined, (l) => console.log(`  ${l}`));
       printStatus(status);
 
-      console.log('\n» migrating and seeding the database…');
-      const ds = await openDatabase(e.databaseUrl, { poolSize: 2 });
-      try {
-        const counts = await seedDatabase(ds);
-        console.log(`  ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-      } finally {
-        await ds.destroy();
-      }
+      console.log('\n» seeding the database and starting the retraining controller…');
+      await readyStack(config, undefined, (l) => console.log(`  ${l}`));
 
       console.log(`\n» running a retraining pipeline (${o.samples} samples, reasons in ${o.reasonLanguage})…`);
       const client = await CorrectlyClient.connect(config);
@@ -44,7 +36,7 @@ export function registerDemo(program: Command) {
           if (line && line !== last) console.log((last = line));
         }, 2000);
         const result = await run.result().finally(() => clearInterval(timer));
-        console.log('\n' + formatResult(result, { temporal: run.webUiUrl, mlflow: mlflowRunUrl(e.mlflowUrl, result.mlflowRunId) }));
+        console.log('\n' + formatResult(result, { temporal: run.webUiUrl, mlflow: links(config).mlflowRun(result.mlflowRunId) }));
 
         // What a learner sees: the served model answers through the API the web page uses.
         console.log('\n» asking the serving API for a correction…');

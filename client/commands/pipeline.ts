@@ -1,13 +1,48 @@
+/** `correctly pipeline start|status|list|cancel|approve`. */
 import type { Command } from 'commander';
-import { CorrectlyClient, InvalidInputError } from '../index';
-import { endpoints } from '../../core/config';
-import type { PipelineInput, PipelineProgress, PipelineResult } from '../../workflows/pipeline-types';
+import type { PolicyPatch } from '../../contracts/controller';
+import { parsePipelineInput, pipelineStartDetails, type PipelineInput, type PipelineProgress, type PipelineResult } from '../../contracts/pipeline';
+import { links } from '../../core/config';
+import type { CorrectlyClient } from '../index';
 import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
 
-interface StartOpts {
-  samples?: number; batchSize?: number; seed?: number; reasonLanguage?: string; teacher?: string; trainer?: string;
-  embedder?: string; baseline?: string; minGleuDelta?: number; jflegLimit?: number; approval?: boolean; modelName?: string;
-  trigger?: string; wait?: boolean; json?: boolean; id?: string;
+/** What a pipeline runs with: `pipeline start` takes these, and `controller policy` sets them for the pipelines it starts. */
+export interface PipelineSettings {
+  samples?: number; seed?: number; reasonLanguage?: string; teacher?: string; trainer?: string; baseline?: string; minGleuDelta?: number; jflegLimit?: number;
+}
+
+export function withPipelineSettings(cmd: Command): Command {
+  return cmd
+    .option('--samples <n>', 'samples to generate', intOption('samples'))
+    .option('--seed <n>', 'random seed', intOption('seed'))
+    .option('--reason-language <ko|en>', 'language of explanations')
+    .option('--teacher <noise|openai|ollama>', 'teacher backend')
+    .option('--trainer <rules|lora>', 'trainer backend')
+    .option('--baseline <none|openai|ollama>', 'LLM baseline to compare against')
+    .option('--min-gleu-delta <x>', 'GLEU the candidate must gain over the reference', numberOption('min-gleu-delta'))
+    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', intOption('jfleg-limit'));
+}
+
+/** The settings as the controller policy's `pipeline` part (only those given). */
+export function policyPipelineFromOptions(o: PipelineSettings): PolicyPatch['pipeline'] {
+  const out: Record<string, unknown> = {};
+  for (const k of ['samples', 'seed', 'reasonLanguage', 'teacher', 'trainer', 'baseline', 'minGleuDelta', 'jflegLimit'] as const) if (o[k] !== undefined) out[k] = o[k];
+  return out as PolicyPatch['pipeline'];
+}
+
+interface StartOpts extends PipelineSettings {
+  batchSize?: number; embedder?: string; approval?: boolean; modelName?: string;
+  trigger?: string; wait?: boolean; json?: boolean; id?: string; dryRun?: boolean;
+}
+
+async function withClient<T>(fn: (c: CorrectlyClient) => Promise<T>): Promise<T> {
+  const { CorrectlyClient } = await import('../index');
+  const client = await CorrectlyClient.connect(cliConfig());
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
 }
 
 export function pipelineInputFromOptions(o: StartOpts): PipelineInput {
@@ -60,63 +95,51 @@ function formatProgress(p: PipelineProgress): string {
   ].join('\n');
 }
 
-export function mlflowRunUrl(mlflowUrl: string, runId: string) {
-  return `${mlflowUrl}/#/runs/${runId}`;
-}
-
 export function registerPipeline(program: Command) {
   const pipeline = program.command('pipeline').description('Start and follow retraining pipelines');
-  pipeline
-    .command('start')
-    .description('start a retraining pipeline (generate → validate → version → train → evaluate → promote → deploy)')
-    .option('--samples <n>', 'samples to generate', intOption('samples'))
+  withPipelineSettings(
+    pipeline.command('start').description('start a retraining pipeline (generate → validate → version → train → evaluate → promote → deploy)'),
+  )
     .option('--batch-size <n>', 'samples per generation batch', intOption('batch-size'))
-    .option('--seed <n>', 'random seed', intOption('seed'))
-    .option('--reason-language <ko|en>', 'language of explanations')
-    .option('--teacher <noise|openai|ollama>', 'teacher backend')
-    .option('--trainer <rules|lora>', 'trainer backend')
     .option('--embedder <local|openai|ollama>', 'embedder for near-duplicate detection')
-    .option('--baseline <none|openai|ollama>', 'LLM baseline to compare against')
-    .option('--min-gleu-delta <x>', 'GLEU the candidate must gain over the reference', numberOption('min-gleu-delta'))
-    .option('--jfleg-limit <n>', 'evaluate on the first N JFLEG dev sentences (0 = all)', intOption('jfleg-limit'))
     .option('--approval', 'require a human approval before promotion')
     .option('--model-name <name>', 'registered model name')
     .option('--trigger <text>', 'why this run was started')
     .option('--id <workflowId>', 'workflow id (default: pipeline-<time>-<random>)')
     .option('--wait', 'wait for the result and print a summary')
+    .option('--dry-run', 'check the input and show what would run, without starting it')
     .option('--json', 'print JSON')
     .action(action(async (o: StartOpts) => {
+      const input = pipelineInputFromOptions(o);
+      const parsed = parsePipelineInput(input);
+      if (!parsed.ok) throw new UsageError(`invalid pipeline input: ${parsed.error}`);
+      if (o.dryRun) {
+        const d = pipelineStartDetails(input);
+        console.log(o.json ? JSON.stringify(parsed.value, null, 2) : `would start: ${d.staticSummary}\n${d.staticDetails.replace(/\n\n```json[\s\S]*$/, '')}`);
+        return;
+      }
       const config = cliConfig();
-      const client = await CorrectlyClient.connect(config);
-      try {
-        const run = await client.startPipeline(pipelineInputFromOptions(o), { workflowId: o.id }).catch((e) => {
-          if (e instanceof InvalidInputError) throw new UsageError(`invalid pipeline input: ${e.message}`);
-          throw e;
-        });
+      await withClient(async (client) => {
+        const run = await client.startPipeline(input, { workflowId: o.id });
         if (!o.wait) {
           console.log(o.json ? JSON.stringify({ workflowId: run.workflowId, webUi: run.webUiUrl }) : `started ${run.workflowId}\n${run.webUiUrl}`);
           return;
         }
-        if (!o.json) console.log(`started ${run.workflowId} — follow it at ${run.webUiUrl}`);
+        if (!o.json) console.log(`started ${run.workflowId}: follow it at ${run.webUiUrl}`);
         const result = await run.result();
-        const mlflow = mlflowRunUrl(endpoints(config).mlflowUrl, result.mlflowRunId);
+        const mlflow = links(config).mlflowRun(result.mlflowRunId);
         console.log(o.json ? JSON.stringify({ ...result, links: { temporal: run.webUiUrl, mlflow } }, null, 2) : formatResult(result, { temporal: run.webUiUrl, mlflow }));
-      } finally {
-        await client.close();
-      }
+      });
     }));
   pipeline
     .command('status <workflowId>')
     .description('show the stages of a pipeline')
     .option('--json', 'print JSON')
     .action(action(async (id: string, o: { json?: boolean }) => {
-      const client = await CorrectlyClient.connect(cliConfig());
-      try {
+      await withClient(async (client) => {
         const p = await client.pipeline(id).progress();
         console.log(o.json ? JSON.stringify(p, null, 2) : formatProgress(p));
-      } finally {
-        await client.close();
-      }
+      });
     }));
   pipeline
     .command('list')
@@ -124,25 +147,19 @@ export function registerPipeline(program: Command) {
     .option('--limit <n>', 'how many', intOption('limit'), 20)
     .option('--json', 'print JSON')
     .action(action(async (o: { limit: number; json?: boolean }) => {
-      const client = await CorrectlyClient.connect(cliConfig());
-      try {
+      await withClient(async (client) => {
         const rows = await client.listPipelines(o.limit);
         console.log(o.json ? JSON.stringify(rows, null, 2) : table(rows.map((r) => ({ workflow: r.workflowId, status: r.status, stage: r.stage ?? '-', promoted: r.promoted === undefined ? '-' : String(r.promoted), started: r.startTime.toISOString() }))));
-      } finally {
-        await client.close();
-      }
+      });
     }));
   pipeline
     .command('cancel <workflowId> [reason]')
     .description('cancel a running pipeline')
     .action(action(async (id: string, reason?: string) => {
-      const client = await CorrectlyClient.connect(cliConfig());
-      try {
+      await withClient(async (client) => {
         await client.pipeline(id).cancel(reason);
         console.log(`cancel requested for ${id}`);
-      } finally {
-        await client.close();
-      }
+      });
     }));
   pipeline
     .command('approve <workflowId>')
@@ -151,11 +168,8 @@ export function registerPipeline(program: Command) {
     .option('--reject', 'reject instead of approve')
     .option('--comment <text>', 'why')
     .action(action(async (id: string, o: { reviewer: string; reject?: boolean; comment?: string }) => {
-      const client = await CorrectlyClient.connect(cliConfig());
-      try {
-        console.log(await client.pipeline(id).approve({ approved: !o.reject, reviewer: o.reviewer, comment: o.comment }));
-      } finally {
-        await client.close();
-      }
+      await withClient(async (client) => {
+        console.log(await client.pipeline(id).approve({ approved: !o.reject, reviewer: o.reviewer, ...(o.comment ? { comment: o.comment } : {}) }));
+      });
     }));
 }

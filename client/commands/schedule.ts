@@ -1,7 +1,9 @@
 /** `correctly schedule apply|show|delete|check`: the drift-check Temporal Schedule. */
 import type { Command } from 'commander';
+import { links } from '../../core/config';
+import { formatDuration } from '../../core/values';
 import { applyDriftSchedule, describeDriftSchedule, driftCheckInputFromConfig, driftScheduleId, runDriftCheck } from '../controller';
-import { CorrectlyClient, InvalidInputError } from '../index';
+import { CorrectlyClient } from '../index';
 import { action, cliConfig, UsageError } from './util';
 
 async function withClient<T>(fn: (c: CorrectlyClient) => Promise<T>): Promise<T> {
@@ -9,7 +11,7 @@ async function withClient<T>(fn: (c: CorrectlyClient) => Promise<T>): Promise<T>
   try {
     return await fn(c);
   } catch (e) {
-    if (e instanceof InvalidInputError) throw new UsageError(e.message);
+    if ((e as Error)?.name === 'InvalidInputError') throw new UsageError((e as Error).message);
     throw e;
   } finally {
     await c.close();
@@ -27,8 +29,9 @@ export function registerSchedule(program: Command) {
     .action(action(async (o: { modelName?: string; paused?: boolean }) => {
       await withClient(async (c) => {
         const r = await applyDriftSchedule(c, { modelName: o.modelName, paused: o.paused });
-        console.log(`${r.created ? 'created' : 'updated'} schedule ${r.scheduleId}: every ${Math.round(c.config.driftCheckInterval / 1000)} s, window ${Math.round(c.config.driftWindow / 1000)} s`);
-        console.log(`${c.webUiUrl('x').replace(/\/workflows\/x$/, '')}/schedules/${encodeURIComponent(r.scheduleId)}`);
+        console.log(`${r.created ? 'created' : 'updated'} schedule ${r.scheduleId}: every ${formatDuration(c.config.driftCheckInterval)}, window ${formatDuration(c.config.driftWindow)}`);
+        console.log(links(c.config).schedule(r.scheduleId));
+        console.log(`controller ${r.controllerId} running (drift signals it): ${c.webUiUrl(r.controllerId)}`);
       });
     }));
 

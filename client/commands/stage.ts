@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { createDeps } from '../../activities/deps';
-import { type StageFlags, StageFlagsSchema, StageInputError } from '../../core/stages/params';
-import { evaluateStage, generateStage, trainStage, validateStage } from '../../core/stages/stages';
+import { type StageFlags, StageFlagsSchema, StageInputError } from '../../stages/params';
+import { evaluateStage, generateStage, trainStage, validateStage } from '../../stages/stages';
 import { action, cliConfig, intOption, numberOption, UsageError } from './util';
 
 

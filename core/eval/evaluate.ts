@@ -10,7 +10,22 @@ import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
 import type { Corrector, ReasonLanguage } from '../engines/types';
 import { MalformedOutputError } from '../providers/errors';
-import type { EvalMetrics } from '../../workflows/pipeline-types';
+
+/** How one system scored on one eval set (the pipeline's result and the gate read these). */
+export interface EvalMetrics {
+  gleu: number;
+  gleuStd: number;
+  gleuCi: [number, number];
+  /** Share of already-correct sentences left unchanged. */
+  noChangeRate: number;
+  /** Share of sentences changed where the reference made no change. */
+  overCorrectionRate: number;
+  latencyMsP50: number;
+  latencyMsP95: number;
+  sentences: number;
+  /** Share of sentences whose reply was not a valid correction (generative models; scored as unchanged). */
+  invalidOutputRate?: number;
+}
 
 export interface EvalSet {
   name: string;

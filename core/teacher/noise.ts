@@ -8,6 +8,7 @@
  */
 import type { ErrorType } from '../validation/types';
 import type { Teacher, TeacherRequest, TeacherTriple } from './types';
+import { mulberry32 } from '../random';
 
 /** A change to the clean text: `text.slice(start, end)` (right) becomes `wrong`. */
 export interface Injection {
@@ -125,17 +126,6 @@ export function reasonFor(inj: Pick<Injection, 'type' | 'right' | 'wrong'>, lang
   return `'${wrong}' → '${right}': ${REASONS[inj.type][lang]}.`;
 }
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface NoiseOptions {
   /** Most errors injected in one sentence (1 or 2). */
   maxErrors?: number;
@@ -151,7 +141,7 @@ export class NoiseTeacher implements Teacher {
 
   generateSync(req: Pick<TeacherRequest, 'text' | 'form' | 'example' | 'reasonLanguage' | 'seed'>): TeacherTriple | null {
     const text = req.text;
-    const rand = prng(req.seed);
+    const rand = mulberry32(req.seed);
     const candidates = Object.entries(INJECTORS).flatMap(([, f]) => f(text));
     if (!candidates.length) return null;
     const weights = FORM_WEIGHTS[req.form] ?? {};

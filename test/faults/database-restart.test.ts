@@ -4,7 +4,7 @@
  * pending. Committed chunks are kept, the chunk in flight is redone, none is validated twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineInput } from '../../workflows/pipeline-types';
+import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 

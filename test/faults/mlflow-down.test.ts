@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../core/config';
 import { MlflowClient } from '../../core/mlflow';
-import type { PipelineInput } from '../../workflows/pipeline-types';
+import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 

@@ -16,7 +16,7 @@ import { MlflowClient } from '../../core/mlflow';
 import { PROJECT_ROOT, type StackPart } from '../../core/stack/index';
 import { experimentName } from '../../activities/train';
 import { openDatabase } from '../../entities/data-source';
-import type { PipelineInput, PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineInput, PipelineResult } from '../../contracts/pipeline';
 import { stackEnv, startTestStack, type TestStack } from '../support/stack';
 import { waitFor as waitUntil } from '../support/wait';
 

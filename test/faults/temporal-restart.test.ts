@@ -4,7 +4,7 @@
  * reconnects, and the run ends as an undisturbed one would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineInput } from '../../workflows/pipeline-types';
+import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 

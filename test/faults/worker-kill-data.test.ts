@@ -4,7 +4,7 @@
  * fills only the gaps, so the samples are exactly those of an undisturbed run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineInput } from '../../workflows/pipeline-types';
+import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { controlRun, expectIntact, type FaultStack, killWorkerDuring, startFaultStack } from './support';
 

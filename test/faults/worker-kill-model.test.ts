@@ -4,7 +4,7 @@
  * its run, so the registry ends with one of each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineInput } from '../../workflows/pipeline-types';
+import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { controlRun, expectIntact, type FaultStack, killWorkerDuring, startFaultStack } from './support';
 

@@ -15,7 +15,7 @@ import { endpoints } from '../../core/config';
 import { MlflowClient } from '../../core/mlflow';
 import { openDatabase } from '../../entities/data-source';
 import { startServingApi, type ServingApi } from '../../serve/server';
-import type { ControllerState } from '../../workflows/controller-types';
+import type { ControllerState } from '../../contracts/controller';
 import { countPixels, launchChromium, SHOTS } from '../support/browser';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { waitFor as waitUntil } from '../support/wait';
@@ -51,7 +51,7 @@ describe('monitoring and the retraining loop', () => {
   };
   const idleAfter = (n: number) => waitFor<ControllerState>(`controller idle after ${n} pipelines`, async () => {
     const s = await ctl.state();
-    return s.pipelinesStarted === n && !s.active && s.pending.length === 0 && s.status !== 'debouncing' ? s : undefined;
+    return s.pipelinesStarted === n && !s.active && s.pending === null && s.status !== 'debouncing' ? s : undefined;
   });
   const pipelineCount = async () => (await h.client.listPipelines(100)).length;
   /** What the tests below produced, for the dashboard test at the end. */
@@ -70,7 +70,7 @@ describe('monitoring and the retraining loop', () => {
     // The first champion, asked for by hand (the only human step).
     await ctl.retrainRequested({ reason: 'bootstrap: first champion', source: 'loop test' });
     const s = await idleAfter(1);
-    expect(s.champion, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
+    expect(s.champion?.version, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
   }, 600_000);
   afterAll(async () => {
     await api?.close().catch(() => {});
@@ -79,7 +79,7 @@ describe('monitoring and the retraining loop', () => {
 
   it('the drift schedule is created once and updated in place', async () => {
     const first = await applyDriftSchedule(h.client, { paused: true, input: { minSamples: 20 } });
-    expect(first).toEqual({ scheduleId: `drift-check-${h.config.mlflowModelName}`, created: true });
+    expect(first).toEqual({ scheduleId: `drift-check-${h.config.mlflowModelName}`, created: true, controllerId: `controller-${h.config.mlflowModelName}` });
     const again = await applyDriftSchedule(h.client, { paused: true, everyMs: 600_000, input: { minSamples: 25 } });
     expect(again.created).toBe(false);
     const d = await describeDriftSchedule(h.client);
@@ -138,7 +138,7 @@ describe('monitoring and the retraining loop', () => {
     seen.driftReport = out.reportId;
     seen.driftPipeline = history.find((e) => e.kind === 'started' && /drift/.test(e.detail))?.pipelineId;
     expect(seen.driftPipeline).toBeTruthy();
-    expect(s.champion).toBe('2');
+    expect(s.champion?.version).toBe('2');
     expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('2');
     // Served: the API now answers with the new champion.
     const r = await post('/v1/corrections', { text: 'She go to school every days.' });
@@ -174,9 +174,9 @@ describe('monitoring and the retraining loop', () => {
     worker = await h.startWorker('cpu');
     const after = await waitFor<ControllerState>('the controller to continue as new', async () => {
       const s = await ctl.state();
-      return s.generation >= 1 && !s.pending.length && s.status !== 'debouncing' ? s : undefined;
+      return s.generation >= 1 && !s.pending && s.status !== 'debouncing' ? s : undefined;
     });
-    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: '2', policy: before.policy });
+    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: { version: '2' }, policy: before.policy });
     const history = await ctl.history();
     expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
     expect(history.some((e) => e.kind === 'continued')).toBe(true);

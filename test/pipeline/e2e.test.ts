@@ -10,7 +10,7 @@ import { endpoints } from '../../core/config';
 import { DvcRepo } from '../../core/dvc';
 import { openDatabase } from '../../entities/data-source';
 import { experimentName } from '../../activities/train';
-import type { PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 
 // Named after the workflow id, which replay needs.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideGate } from '../../workflows/gate';
-import { parsePipelineInput, type EvalMetrics, type EvaluationResult, type SystemEval } from '../../workflows/pipeline-types';
+import { decideGate } from '../../contracts/gate';
+import { parsePipelineInput, type EvalMetrics, type EvaluationResult, type SystemEval } from '../../contracts/pipeline';
 
 const metrics = (gleu: number, noChangeRate = 0.95): EvalMetrics => ({ gleu, gleuStd: 0.01, gleuCi: [gleu - 0.02, gleu + 0.02], noChangeRate, overCorrectionRate: 0, latencyMsP50: 10, latencyMsP95: 20, sentences: 754 });
 const system = (engine: string, version: string | null, jfleg: number, noChange = 0.95): SystemEval => ({ engine, modelVersion: version, heldout: metrics(0.6, noChange), jfleg: metrics(jfleg) });

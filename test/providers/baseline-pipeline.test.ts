@@ -11,7 +11,7 @@ import { endpoints } from '../../core/config';
 import { createCorrector } from '../../core/engines/index';
 import type { Corrector } from '../../core/engines/types';
 import { MlflowClient } from '../../core/mlflow';
-import type { PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { FakeLlmServer, type RecordedRequest, type Scripted } from './fake-llm-server';
 

@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineInput, PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineInput, PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { buildTinyModel, ensureTrainerVenv, fixtureDataset, SMOKE_ARGS } from '../trainer/python';
 

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig } from '../../core/config';
 import { temporalBinary } from '../../core/stack/index';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/run';
 
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {

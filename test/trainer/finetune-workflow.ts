@@ -2,7 +2,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { FinetuneActivities } from '../../activities/finetune';
 import type { TrainInput } from '../../activities/train';
-import { GPU_QUEUE } from '../../worker/queues';
+import { GPU_QUEUE } from '../../contracts/queues';
 
 export async function fineTuneOnly(input: TrainInput, heartbeatTimeout: string) {
   const { fineTuneLora } = proxyActivities<FinetuneActivities>({

@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createDeps } from '../../activities/deps';
 import { finetuneActivities } from '../../activities/finetune';
 import { loadConfig } from '../../core/config';
-import { GPU_QUEUE } from '../../worker/queues';
+import { GPU_QUEUE } from '../../contracts/queues';
 
 const config = loadConfig();
 const connection = await NativeConnection.connect({ address: config.temporalAddress });

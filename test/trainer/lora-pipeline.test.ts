@@ -11,7 +11,7 @@ import { endpoints } from '../../core/config';
 import { MlflowClient } from '../../core/mlflow';
 import { TransformersBackend } from '../../core/providers/transformers';
 import { downloadArtifactDir } from '../../core/providers/files';
-import type { PipelineResult } from '../../workflows/pipeline-types';
+import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { buildTinyModel, ensureTrainerVenv, fixtureDataset, SMOKE_ARGS } from './python';
 

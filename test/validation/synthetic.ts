@@ -5,6 +5,7 @@
  * ~1% profanity. Deterministic for a seed.
  */
 import type { CandidateSample } from '../../core/validation';
+import { mulberry32 } from '../../core/random';
 
 const SUBJECTS = ['My brother', 'The old teacher', 'Her youngest cousin', 'Our new neighbour', 'The quiet student', 'His grandmother', 'That famous singer', 'The hotel manager', 'A local farmer', 'My best friend', 'The taxi driver', 'Their little daughter', 'The young doctor', 'An angry customer', 'The school principal', 'Your older sister', 'The football coach', 'A tired nurse', 'The shy programmer', 'Our class president', 'The bakery owner', 'My uncle from Busan', 'The careful pilot', 'A curious child', 'The museum guide', 'Her German teacher', 'The night guard', 'A famous chef', 'The bus company', 'My roommate'];
 const VERBS: [string, string][] = [['like', 'likes'], ['want', 'wants'], ['need', 'needs'], ['visit', 'visits'], ['clean', 'cleans'], ['paint', 'paints'], ['repair', 'repairs'], ['order', 'orders'], ['describe', 'describes'], ['remember', 'remembers'], ['prefer', 'prefers'], ['forget', 'forgets'], ['explain', 'explains'], ['borrow', 'borrows'], ['carry', 'carries'], ['watch', 'watches'], ['study', 'studies'], ['wash', 'washes'], ['fix', 'fixes'], ['bring', 'brings'], ['sell', 'sells'], ['build', 'builds'], ['draw', 'draws'], ['read', 'reads'], ['write', 'writes'], ['check', 'checks'], ['choose', 'chooses'], ['photograph', 'photographs'], ['collect', 'collects'], ['recommend', 'recommends']];
@@ -13,19 +14,8 @@ const PLACES = ['at the station', 'in the park', 'near the harbour', 'behind the
 const TIMES = ['every morning', 'on Sundays', 'after dinner', 'before school', 'twice a week', 'every summer', 'at night', 'during lunch', 'in the evening', 'every weekend', 'on rainy days', 'once a month', 'at dawn', 'in winter', 'on holidays', 'every Friday', 'after work', 'before bed', 'at noon', 'in spring', 'on weekdays', 'every year', 'in the afternoon', 'at midnight', 'on Mondays', 'during the break', 'after the exam', 'before breakfast', 'in autumn', 'every day'];
 const REASONS = ['주어가 3인칭 단수이므로 동사에 -s를 붙여야 합니다.', '3인칭 단수 현재형에서는 동사 끝에 s나 es가 붙습니다.', '주어와 동사의 수를 일치시켜야 하므로 동사를 단수형으로 고쳤습니다.', '현재 시제에서 단수 주어 뒤의 동사는 -s 형태를 씁니다.'];
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticSamples(n: number, seed = 1, prefix = 'syn'): CandidateSample[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)];
   const out: CandidateSample[] = [];
   for (let i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
  * The promotion gate: a pure function of the evaluation, so the workflow's decision is
  * deterministic, replayable and unit-testable.
  */
-import type { EvaluationResult, GateDecision, PipelineParams } from './pipeline-types';
+import type { EvaluationResult, GateDecision, PipelineParams } from './pipeline';
 
 export function decideGate(ev: EvaluationResult, gate: PipelineParams['gate']): GateDecision {
   const reasons: string[] = [];

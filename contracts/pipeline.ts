@@ -1,9 +1,18 @@
 /**
  * The retraining pipeline's contract: its input (validated with zod by the client before starting
- * and by the workflow itself), its result, and the progress it reports. Shared by client,
- * workflow and activities; deterministic code only.
+ * and by the workflow itself), its result, the progress it reports and the messages it answers.
+ * Shared by client, workflow, activities, the controller and the DVC stages; deterministic code only.
  */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { EvalMetrics } from '../core/eval/evaluate';
+
+export type { EvalMetrics };
+
+/** Workflow type names, for starting by name (callers import only the workflows' types). */
+export const PIPELINE_WORKFLOW = 'retrainingPipeline';
+export const GENERATE_BATCH_WORKFLOW = 'generateBatchWorkflow';
+export const HEALTH_CHECK_WORKFLOW = 'stackHealthCheck';
 
 export const STAGES = ['generate', 'validate', 'version', 'train', 'evaluate', 'promote', 'deploy'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -13,13 +22,25 @@ export const TrainerBackend = z.enum(['rules', 'lora']);
 export const EmbedderBackend = z.enum(['local', 'openai', 'ollama']);
 export const BaselineBackend = z.enum(['none', 'openai', 'ollama']);
 
+/**
+ * The one place the pipeline's numeric limits are declared: the controller's policy, the CLI and the
+ * DVC stages take theirs from these (optional there, defaulted here).
+ */
+export const ModelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)');
+export const SamplesSchema = z.number().int().min(10, 'at least 10 samples').max(200_000, 'at most 200000 samples');
+export const BatchSizeSchema = z.number().int().min(10).max(5_000);
+export const SeedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+export const ReasonLanguageSchema = z.enum(['ko', 'en']);
+export const JflegLimitSchema = z.number().int().min(0).max(754);
+export const MinGleuDeltaSchema = z.number().min(-1).max(1);
+
 export const PipelineInputSchema = z
   .object({
-    modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)').default('correctly-corrector'),
-    samples: z.number().int().min(10, 'at least 10 samples').max(200_000, 'at most 200000 samples').default(600),
-    batchSize: z.number().int().min(10).max(5_000).default(200),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
-    reasonLanguage: z.enum(['ko', 'en']).default('ko'),
+    modelName: ModelNameSchema.default('correctly-corrector'),
+    samples: SamplesSchema.default(600),
+    batchSize: BatchSizeSchema.default(200),
+    seed: SeedSchema.default(42),
+    reasonLanguage: ReasonLanguageSchema.default('ko'),
     backends: z
       .object({
         teacher: TeacherBackend.default('noise'),
@@ -44,11 +65,11 @@ export const PipelineInputSchema = z
     gate: z
       .object({
         /** Candidate must beat the reference (champion, or Harper when there is none) by this much GLEU on JFLEG dev. */
-        minGleuDelta: z.number().min(-1).max(1).default(0),
+        minGleuDelta: MinGleuDeltaSchema.default(0),
         /** Minimal share of already-correct sentences the candidate must leave unchanged. */
         minNoChangeRate: z.number().min(0).max(1).default(0.8),
         /** Limit JFLEG dev to its first N sentences (0 = all 754), for quick runs. */
-        jflegLimit: z.number().int().min(0).max(754).default(0),
+        jflegLimit: JflegLimitSchema.default(0),
       })
       .default({ minGleuDelta: 0, minNoChangeRate: 0.8, jflegLimit: 0 }),
     approval: z
@@ -66,7 +87,32 @@ export type PipelineParams = z.output<typeof PipelineInputSchema>;
 export function parsePipelineInput(input: unknown): { ok: true; value: PipelineParams } | { ok: false; error: string } {
   const r = PipelineInputSchema.safeParse(input ?? {});
   if (r.success) return { ok: true, value: r.data };
-  return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ') };
+  return { ok: false, error: issues(r.error) };
+}
+
+/** zod issues as one readable line: `path: message; path: message`. */
+export function issues(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+}
+
+/** The start options that make a pipeline tell its story in the Web UI: summary line and input details. */
+export function pipelineStartDetails(input: PipelineInput, origin?: string): { staticSummary: string; staticDetails: string } {
+  const p = PipelineInputSchema.parse(input ?? {});
+  const jfleg = p.gate.jflegLimit ? `first ${p.gate.jflegLimit} of JFLEG dev` : 'all 754 of JFLEG dev';
+  return {
+    staticSummary: `Retrain ${p.modelName}: ${p.samples} samples, ${p.backends.teacher} teacher, ${p.backends.trainer} trainer, reasons in ${p.reasonLanguage} (${p.trigger})`,
+    staticDetails: [
+      ...(origin ? [origin, ''] : []),
+      `- ${p.samples} samples in batches of ${p.batchSize}, seed ${p.seed}, reasons in ${p.reasonLanguage}`,
+      `- teacher ${p.backends.teacher} · trainer ${p.backends.trainer} · embedder ${p.backends.embedder} · baseline ${p.backends.baseline}`,
+      `- gate: ${jfleg}, Δ GLEU ≥ ${p.gate.minGleuDelta}, no-change ≥ ${p.gate.minNoChangeRate * 100}%`,
+      `- approval ${p.approval.required ? `required (within ${p.approval.timeoutSeconds} s)` : 'not required'}`,
+      '',
+      '```json',
+      JSON.stringify(p, null, 2),
+      '```',
+    ].join('\n'),
+  };
 }
 
 export type StageStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
@@ -87,21 +133,6 @@ export interface PipelineProgress {
   accepted?: number;
   datasetMd5?: string;
   candidateVersion?: string;
-}
-
-export interface EvalMetrics {
-  gleu: number;
-  gleuStd: number;
-  gleuCi: [number, number];
-  /** Share of already-correct sentences left unchanged. */
-  noChangeRate: number;
-  /** Share of sentences changed where the reference made no change. */
-  overCorrectionRate: number;
-  latencyMsP50: number;
-  latencyMsP95: number;
-  sentences: number;
-  /** Share of sentences whose reply was not a valid correction (generative models; scored as unchanged). */
-  invalidOutputRate?: number;
 }
 
 export interface SystemEval {
@@ -141,3 +172,15 @@ export interface ApprovalDecision {
   reviewer: string;
   comment?: string;
 }
+
+/** What a pipeline tells the controller that started it (its parent), when its state changes. */
+export interface PipelineStateNotice {
+  pipelineId: string;
+  state: PipelineProgress['state'];
+}
+
+export const progressQuery = defineQuery<PipelineProgress>('progress');
+export const cancelSignal = defineSignal<[string?]>('cancel');
+export const approveUpdate = defineUpdate<string, [ApprovalDecision]>('approve');
+/** Sent by a pipeline to its parent controller (awaiting approval, running again). */
+export const pipelineStateSignal = defineSignal<[PipelineStateNotice]>('pipelineState');

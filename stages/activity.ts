@@ -5,6 +5,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { OUTSIDE_TEMPORAL_QUEUE } from '../contracts/queues';
 
 export interface ActivityRunOptions {
   /** Shown as the workflow id in the activity's info (the activities key nothing on it). */
@@ -18,12 +19,12 @@ export async function runActivity<A extends unknown[], R>(fn: (...args: A) => Pr
   const env = new MockActivityEnvironment(
     {
       activityType: opts.activityType,
-      taskQueue: 'dvc-repro',
+      taskQueue: OUTSIDE_TEMPORAL_QUEUE,
       workflowType: 'dvcStage',
       workflowExecution: { workflowId: opts.pipelineId, runId: 'dvc-repro' },
       activityId: opts.activityType,
     },
-    { logger: new DefaultLogger('WARN') },
+    { logger: new DefaultLogger('ERROR') } // a failure reaches the CLI, which says it in one line,
   );
   if (opts.onHeartbeat) env.on('heartbeat', opts.onHeartbeat);
   return env.run(fn, ...args);

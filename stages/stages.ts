@@ -7,12 +7,13 @@
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { createActivities } from '../../activities';
-import type { ActivityDeps } from '../../activities/deps';
-import { GeneratedSampleSchema } from '../../entities';
-import { decideGate } from '../../workflows/gate';
-import type { EvaluationResult } from '../../workflows/pipeline-types';
-import { sha256 } from '../ids';
+import { createActivities } from '../activities';
+import type { ActivityDeps } from '../activities/deps';
+import { decideGate } from '../contracts/gate';
+import type { EvaluationResult } from '../contracts/pipeline';
+import { generateBatchInput, generationBatches, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { sha256 } from '../core/ids';
+import { GeneratedSampleSchema } from '../entities';
 import { runActivity } from './activity';
 import { experimentId, pipelineParams, StageInputError, type StageFlags, trainOptions } from './params';
 
@@ -49,15 +50,14 @@ export async function generateStage(deps: ActivityDeps, flags: StageFlags, out: 
   const p = pipelineParams(flags);
   const pipelineId = experimentId(p);
   const { generateBatch } = createActivities(deps);
-  const batches = Math.ceil(p.samples / p.batchSize);
+  const batches = generationBatches(p);
   const totals = { generated: 0, skipped: 0, invalid: 0 };
-  for (let batch = 0; batch < batches; batch++) {
-    const count = Math.min(p.batchSize, p.samples - batch * p.batchSize);
-    const r = await runActivity(generateBatch, { pipelineId, activityType: 'generateBatch' }, { pipelineId, batch, count, seed: p.seed, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage });
+  for (const b of batches) {
+    const r = await runActivity(generateBatch, { pipelineId, activityType: 'generateBatch' }, generateBatchInput(pipelineId, p, b));
     totals.generated += r.generated;
     totals.skipped += r.skipped;
     totals.invalid += r.invalid;
-    log(`generate: batch ${batch + 1}/${batches}: ${r.generated} samples`);
+    log(`generate: batch ${b.batch + 1}/${batches.length}: ${r.generated} samples`);
   }
   const rows = await (await deps.db()).getRepository(GeneratedSampleSchema).find({ where: { pipelineId }, order: { id: 'ASC' } });
   const lines = rows.map((s) =>
@@ -65,7 +65,7 @@ export async function generateStage(deps: ActivityDeps, flags: StageFlags, out: 
   );
   rmSync(out.dir, { recursive: true, force: true });
   writeAtomic(path.join(out.dir, 'samples.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
-  const summary = { pipelineId, batches, ...totals };
+  const summary = { pipelineId, batches: batches.length, ...totals };
   writeAtomic(path.join(out.dir, 'run.json'), JSON.stringify(summary, null, 2) + '\n');
   log(`generate: ${totals.generated} samples for ${pipelineId} (${totals.skipped} skipped, ${totals.invalid} invalid)`);
   return summary;
@@ -95,20 +95,11 @@ export async function validateStage(deps: ActivityDeps, flags: StageFlags, io: {
   if (stored === 0) throw new StageInputError(`the database has no samples of ${pipelineId} (was it reset?): run \`dvc repro --force generate\``);
 
   const { validateSamples, versionDataset } = createActivities(deps);
-  const report = await runActivity(validateSamples, { pipelineId, activityType: 'validateSamples' }, {
-    pipelineId,
-    embedder: p.backends.embedder,
-    nearDuplicateThreshold: p.validation.nearDuplicateThreshold,
-    piiPolicy: p.validation.piiPolicy,
-    maxSentenceTokens: p.validation.maxSentenceTokens,
-  });
-  // The same refusal as the workflow's: a dataset made mostly of rejects is not trained on.
-  const top = Object.entries(report.byReason).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} (${v})`).join(', ');
-  if (report.accepted === 0) throw new StageInputError(`All ${report.total} generated samples were rejected; top reasons: ${top || 'none recorded'}`);
-  if (report.rejected / report.total > p.validation.maxRejectRate) {
-    throw new StageInputError(`${report.rejected} of ${report.total} samples rejected (more than ${p.validation.maxRejectRate * 100}%); top reasons: ${top}`);
-  }
-  const ds = await runActivity(versionDataset, { pipelineId, activityType: 'versionDataset' }, { pipelineId, seed: p.seed, splits: p.splits });
+  const report = await runActivity(validateSamples, { pipelineId, activityType: 'validateSamples' }, validateSamplesInput(pipelineId, p));
+  // The workflow's refusal: a dataset made mostly of rejects is not trained on.
+  const refusal = validationRefusal(report, p.validation.maxRejectRate);
+  if (refusal) throw new StageInputError(refusal);
+  const ds = await runActivity(versionDataset, { pipelineId, activityType: 'versionDataset' }, versionDatasetInput(pipelineId, p));
 
   // The workspace copy of the registered dataset: DVC hashes it to the same md5.
   rmSync(io.dataset, { recursive: true, force: true });

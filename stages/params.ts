@@ -4,10 +4,13 @@
  * the Temporal workflow accept and default exactly the same values.
  */
 import { z } from 'zod';
-import { sha256 } from '../ids';
-import { parsePipelineInput, type PipelineInput, type PipelineParams } from '../../workflows/pipeline-types';
+import { parsePipelineInput, type PipelineInput, type PipelineParams } from '../contracts/pipeline';
+import { sha256 } from '../core/ids';
 
-/** Flags every stage may receive (commander's camelCase of the params.yaml keys). */
+/**
+ * Flags every stage may receive (commander's camelCase of the params.yaml keys). Only their types
+ * are checked here: the limits are the pipeline input's own (`pipelineParams` below).
+ */
 export const StageFlagsSchema = z
   .object({
     seed: z.number().int().optional(),

@@ -1,2 +1,0 @@
-export const CPU_QUEUE = 'correctly-cpu';
-export const GPU_QUEUE = 'correctly-gpu';
