@@ -14,7 +14,7 @@ describe('compose.yaml against the Compose Specification (compose-go)', () => {
   it('is valid with the documented .env.example and has every service', async () => {
     const { stdout } = await check('compose.yaml', '.env.example');
     expect(stdout.trim().split('\n')).toEqual([
-      'api', 'chroma', 'migrate', 'mlflow', 'ollama', 'openwebui', 'postgres', 'prometheus',
+      'api', 'chroma', 'languagetool', 'migrate', 'mlflow', 'ollama', 'openwebui', 'postgres', 'prometheus',
       'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker-cpu', 'worker-gpu',
     ]);
   });
