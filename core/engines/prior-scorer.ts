@@ -5,8 +5,8 @@
  *  - each system's rules have a reliability by category (grammar rules that name the fix are
  *    trusted; comma, style and typography advice is not a learner's error and is not applied
  *    unless two systems agree);
- *  - a suggestion other than the system's first is much less likely to be right, and a rule that
- *    offers several different fixes is less sure of each;
+ *  - a suggestion other than the system's first is much less likely to be right, and a Harper
+ *    lint that offers several different fixes is less sure of each;
  *  - agreement between systems multiplies the evidence: 1 − Π (1 − reliability);
  *  - for a misspelt word, the suggestions of every system compete on one scale (weighted edit
  *    distance + word surprisal, see ./spelling), and only the best is a candidate;
@@ -77,7 +77,7 @@ export function candidateReliability(c: Candidate): number {
   if (c.system === 'patterns') r = c.prior ?? 0.5;
   else if (c.system === 'harper') r = HARPER_KIND[c.ruleCategory] ?? 0.3;
   else r = UNRELIABLE_RULES.has(c.rule.replace(/\[.*$/, '')) ? 0.05 : LANGUAGETOOL_CATEGORY[c.ruleCategory] ?? 0.3;
-  if (c.alternatives > 1) r *= SEVERAL_FIXES;
+  if (c.alternatives > 1 && c.system === 'harper') r *= SEVERAL_FIXES;
   return c.rank === 0 ? r : r * LATER_RANK;
 }
 
@@ -92,7 +92,11 @@ export function combine(reliabilities: number[]): number {
  */
 const LISTED_BY_BOTH = 0.5;
 
-/** A rule that offers several different fixes for one place is less sure of each. */
+/**
+ * A Harper lint that offers several different fixes for one place is less sure of each ("arrived
+ * to" → "at" or "in": it cannot tell). LanguageTool's rule authors order their replacements, so
+ * its first one keeps full weight.
+ */
 const SEVERAL_FIXES = 0.8;
 
 /** A spelling option is trusted like this when one / two spell checkers flag the word. */
