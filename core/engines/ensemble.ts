@@ -25,8 +25,8 @@ import type { RuleModel } from './rules';
 import { type CorrectOptions, type Correction, type Corrector, DEFAULT_REASON_LANGUAGE } from './types';
 
 export interface EnsembleOptions {
-  /** The Harper corrector whose linter proposes edits (created if absent, closed with the ensemble). */
-  harper?: HarperCorrector;
+  /** The Harper corrector whose linter proposes edits (created if absent and closed with the ensemble; null: no Harper). */
+  harper?: HarperCorrector | null;
   harperOptions?: HarperOptions;
   /** LanguageTool; without it the ensemble runs on Harper and the patterns. */
   languagetool?: LanguageToolClient | null;
@@ -37,6 +37,8 @@ export interface EnsembleOptions {
   /** Check/apply rounds; default 3. */
   passes?: number;
   precision?: PrecisionOptions;
+  /** Apply the precision vetoes (default true; false only for baselines such as "LanguageTool alone"). */
+  vetoes?: boolean;
   /** Reported as Correction.modelVersion. */
   modelVersion?: string | null;
   /** Reported as Correction.engine; default "ensemble". */
@@ -52,37 +54,39 @@ export interface RoundTrace {
 
 export class EnsembleCorrector implements Corrector {
   readonly name: string;
-  private readonly harper: HarperCorrector;
+  private readonly harper: HarperCorrector | null;
   private readonly ownsHarper: boolean;
   private readonly languagetool: LanguageToolClient | null;
   private readonly patterns: RuleModel | null;
   readonly scorer: EditScorer;
   private readonly passes: number;
   private readonly precision: PrecisionOptions;
+  private readonly vetoes: boolean;
   readonly modelVersion: string | null;
 
   constructor(opts: EnsembleOptions = {}) {
     this.name = opts.name ?? 'ensemble';
-    this.ownsHarper = !opts.harper;
-    this.harper = opts.harper ?? new HarperCorrector(opts.harperOptions);
+    this.ownsHarper = opts.harper === undefined;
+    this.harper = opts.harper === undefined ? new HarperCorrector(opts.harperOptions) : opts.harper;
     this.languagetool = opts.languagetool ?? null;
     this.patterns = opts.patterns ?? null;
     this.scorer = opts.scorer ?? new PriorScorer();
     this.passes = Math.max(1, Math.min(opts.passes ?? 3, 6));
     this.precision = opts.precision ?? {};
+    this.vetoes = opts.vetoes ?? true;
     this.modelVersion = opts.modelVersion ?? null;
   }
 
   async init(): Promise<void> {
-    await this.harper.init();
+    await this.harper?.init();
   }
 
   /** Every candidate the base systems propose for `text`, and which systems answered. */
   async candidates(text: string, signal?: AbortSignal): Promise<{ candidates: Candidate[]; systems: SystemName[]; unavailable: string[] }> {
-    const systems: SystemName[] = ['harper'];
+    const systems: SystemName[] = this.harper ? ['harper'] : [];
     const unavailable: string[] = [];
     const [lints, matches] = await Promise.all([
-      this.harper.lint(text),
+      this.harper ? this.harper.lint(text) : Promise.resolve([]),
       this.languagetool
         ? this.languagetool.check(text, signal).catch((e: Error) => {
             if (e.name === 'AbortError') throw e;
@@ -117,7 +121,7 @@ export class EnsembleCorrector implements Corrector {
       const kept: Candidate[] = [];
       const vetoed: RoundTrace['vetoed'] = [];
       for (const c of found.candidates) {
-        const why = veto(current, c, spans, this.precision);
+        const why = this.vetoes ? veto(current, c, spans, this.precision) : null;
         if (why) vetoed.push({ candidate: c, reason: why });
         else kept.push(c);
       }
@@ -147,6 +151,6 @@ export class EnsembleCorrector implements Corrector {
   }
 
   async close(): Promise<void> {
-    if (this.ownsHarper) await this.harper.close();
+    if (this.ownsHarper) await this.harper?.close();
   }
 }

@@ -13,6 +13,7 @@
 import { EnsembleCorrector } from './ensemble';
 import { HarperCorrector, type HarperOptions } from './harper';
 import { LanguageToolClient } from './languagetool';
+import { FirstSuggestionScorer } from './prior-scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
 import type { Corrector } from './types';
 
@@ -101,6 +102,14 @@ registerEngine('ensemble', {
     });
     await ensemble.init();
     return ensemble;
+  },
+});
+
+registerEngine('languagetool', {
+  description: 'LanguageTool alone, its first suggestions applied as they come (a baseline; needs LANGUAGETOOL_URL or the stack part)',
+  create: async (opts) => {
+    if (!opts.languagetoolUrl) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
+    return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool: new LanguageToolClient(opts.languagetoolUrl), scorer: new FirstSuggestionScorer(), vetoes: false });
   },
 });
 

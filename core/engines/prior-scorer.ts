@@ -136,3 +136,15 @@ export class PriorScorer implements EditScorer {
 function withoutSpelling(o: EditOption): EditOption {
   return { ...o, support: o.support.filter((c) => !isSpellingCandidate(c)) };
 }
+
+/**
+ * Every system's first suggestion, leftmost first: what a checker does when its suggestions are
+ * applied as they come. Used for baselines ("LanguageTool alone"), not by the ensemble.
+ */
+export class FirstSuggestionScorer implements EditScorer {
+  readonly name = 'first-suggestion';
+  readonly threshold = 0.5;
+  scoreCluster(_text: string, cluster: Cluster): number[] {
+    return cluster.options.map((o) => (o.support.some((c) => c.rank === 0) ? 1 - o.start * 1e-9 : 0));
+  }
+}
