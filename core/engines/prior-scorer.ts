@@ -87,8 +87,8 @@ export function combine(reliabilities: number[]): number {
 }
 
 /**
- * A suggestion both spell checkers list is cheaper by this much (on a spelling dev set built from
- * the cspell list of common misspellings, 800 words: 88.2% right vs 88.0% without).
+ * A suggestion both spell checkers list is cheaper by this much: on 800 common misspellings
+ * (bench/spelling.bench.ts, not JFLEG) the right word is picked 89.0% of the time, 87.9% without.
  */
 const LISTED_BY_BOTH = 0.5;
 
