@@ -18,7 +18,7 @@ import { type Candidate, harperCandidates, languageToolCandidates, patternCandid
 import { EditComposer, type EditPart } from './edits';
 import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
 import type { LanguageToolClient } from './languagetool';
-import { clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
+import { type Cluster, clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
 import { protectedSpans, veto, type PrecisionOptions } from './precision';
 import { PriorScorer } from './prior-scorer';
 import type { RuleModel } from './rules';
@@ -107,6 +107,23 @@ export class EnsembleCorrector implements Corrector {
     return { candidates, systems, unavailable };
   }
 
+  /**
+   * One round's options for `text`: the candidates that pass the precision vetoes, grouped into
+   * clusters. What `correct` scores each round, and what the scorer is trained on.
+   */
+  async clusters(text: string, signal?: AbortSignal): Promise<{ clusters: Cluster[]; systems: SystemName[]; unavailable: string[]; trace: RoundTrace }> {
+    const found = await this.candidates(text, signal);
+    const spans = protectedSpans(text);
+    const kept: Candidate[] = [];
+    const vetoed: RoundTrace['vetoed'] = [];
+    for (const c of found.candidates) {
+      const why = this.vetoes ? veto(text, c, spans, this.precision) : null;
+      if (why) vetoed.push({ candidate: c, reason: why });
+      else kept.push(c);
+    }
+    return { clusters: clusterCandidates(text, kept), systems: found.systems, unavailable: found.unavailable, trace: { text, candidates: found.candidates, vetoed } };
+  }
+
   async correct(text: string, opts: CorrectOptions & { signal?: AbortSignal; trace?: RoundTrace[] } = {}): Promise<Correction> {
     const composer = new EditComposer(text);
     const seen = new Set<string>([text]);
@@ -114,19 +131,11 @@ export class EnsembleCorrector implements Corrector {
     const unavailable = new Set<string>();
     for (let pass = 0; pass < this.passes; pass++) {
       const current = composer.text;
-      const found = await this.candidates(current, opts.signal);
-      found.systems.forEach((s) => answered.add(s));
-      found.unavailable.forEach((u) => unavailable.add(u));
-      const spans = protectedSpans(current);
-      const kept: Candidate[] = [];
-      const vetoed: RoundTrace['vetoed'] = [];
-      for (const c of found.candidates) {
-        const why = this.vetoes ? veto(current, c, spans, this.precision) : null;
-        if (why) vetoed.push({ candidate: c, reason: why });
-        else kept.push(c);
-      }
-      opts.trace?.push({ text: current, candidates: found.candidates, vetoed });
-      const { applied } = selectEdits(current, clusterCandidates(current, kept), this.scorer);
+      const round = await this.clusters(current, opts.signal);
+      round.systems.forEach((s) => answered.add(s));
+      round.unavailable.forEach((u) => unavailable.add(u));
+      opts.trace?.push(round.trace);
+      const { applied } = selectEdits(current, round.clusters, this.scorer);
       if (!applied.length) break;
       const pending = applied.map((o) => {
         const bySystem = supportBySystem(o);
