@@ -12,7 +12,9 @@
  */
 import { HarperCorrector, type HarperOptions } from './harper';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
+import { segmented, type SegmentOptions } from './segment';
 import type { Corrector } from './types';
+import type { Config } from '../config';
 
 export * from './types';
 
@@ -34,6 +36,10 @@ export interface CreateCorrectorOptions {
   harper?: HarperOptions;
   /** Order of Harper and the rules (engine 'rules'). */
   order?: RuleCorrectorOptions['order'];
+  /** Long inputs sentence by sentence, over-long tokens untouched (./segment); false: the engine sees every text whole. */
+  segment?: SegmentOptions | false;
+  /** Config values an engine needs (e.g. a server URL); pool threads pass their pool's config. Unset: the engine may loadConfig(). */
+  config?: Config;
 }
 
 export interface EngineFactory {
@@ -59,7 +65,7 @@ export async function createCorrector(name: string, opts: CreateCorrectorOptions
   const factory = engines.get(name);
   if (!factory) throw new EngineConfigError(`unknown engine "${name}" (available: ${engineNames().join(', ')})`);
   try {
-    return await factory.create(opts);
+    return segmented(await factory.create(opts), opts.segment);
   } catch (e) {
     if (e instanceof RuleModelError) throw new EngineConfigError(e.message);
     throw e;
