@@ -2,14 +2,16 @@
  * Stage 5: candidate vs champion vs Harper on the same frozen eval sets (the pipeline's held-out
  * split and JFLEG dev), with a paired bootstrap against the reference the gate uses. The report
  * goes to MLflow (metrics + artifacts) and the evaluation table.
+ *
+ * The correctors run in the worker's engine pool and the scoring (GLEU, the 1000-resample
+ * bootstrap) in its threads too: this activity's event loop is the one that completes the
+ * worker's workflow tasks (it only waits, heartbeats and does I/O).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { loadRunCorrector, runTrainer } from '../core/engines/champion';
-import { createCorrector } from '../core/engines/index';
-import { pairedBootstrap } from '../core/eval/bootstrap';
-import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, scoreSystem, type SystemOutputs } from '../core/eval/evaluate';
+import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
 import { loadJfleg } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
@@ -35,6 +37,9 @@ export function evaluateActivities(deps: ActivityDeps) {
     async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
       const { mlflow } = deps;
       const ctx = Context.current();
+      const pool = deps.engines();
+      const create = pool.create.bind(pool);
+      const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
       const heldout = heldoutEvalSet(`heldout-${input.pipelineId}`, readSplit(input.datasetPath, 'test'));
       const j = loadJfleg(input.jflegLimit);
@@ -48,14 +53,12 @@ export function evaluateActivities(deps: ActivityDeps) {
         phase = `${engine}${version ? ` v${version}` : ''} `;
         const h = await outputs(heldout);
         const jo = await outputs(jfleg);
-        return {
-          eval: { engine, modelVersion: version, heldout: scoreSystem(heldout, h), jfleg: scoreSystem(jfleg, jo) },
-          jflegOutputs: jo.outputs,
-        };
+        const [hs, js] = await Promise.all([scoring.scoreSystem(heldout, h), scoring.scoreSystem(jfleg, jo)]);
+        return { eval: { engine, modelVersion: version, heldout: hs, jfleg: js }, jflegOutputs: jo.outputs };
       }
 
       // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
-      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config);
+      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
       let candidate: Awaited<ReturnType<typeof evaluate>>;
       try {
         candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name), ctx.cancellationSignal));
@@ -70,13 +73,14 @@ export function evaluateActivities(deps: ActivityDeps) {
         const runId = championMv.run_id;
         const championRun = await mlflow.getRun(runId);
         champion = await evaluate(runTrainer(championRun), championMv.version, (set) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config), set, 'en', progress(set.name), ctx.cancellationSignal),
+          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', progress(set.name), ctx.cancellationSignal),
         );
       }
-      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => createCorrector('harper'), set, 'en', progress(set.name), ctx.cancellationSignal));
+      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper'), set, 'en', progress(set.name), ctx.cancellationSignal));
 
       const reference = champion ?? harper;
-      const boot = pairedBootstrap({
+      const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      const boot = await bootstrap.pairedBootstrap({
         sources: jfleg.sources,
         references: jfleg.references,
         a: candidate.jflegOutputs.map((o) => tokenize(o)),
