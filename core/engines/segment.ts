@@ -6,8 +6,9 @@
  * - A longer text is split into sentences (`Intl.Segmenter`, Unicode sentence boundaries, UAX #29)
  *   and each sentence is corrected on its own; the edits' offsets are shifted back onto the whole
  *   input, so `input.slice(e.start, e.end) === e.before` holds for the whole text.
- * - A sentence holding a token (a run of non-space characters) longer than `maxTokenChars`
- *   (default 64 UTF-16 units) is passed through untouched, in texts of any length. The longest
+ * - A sentence holding (part of) a token — a run of non-space characters of the whole text —
+ *   longer than `maxTokenChars` (default 64 UTF-16 units) is passed through untouched, in texts of
+ *   any length. The longest
  *   English dictionary word has 45 letters (pneumonoultramicroscopicsilicovolcanoconiosis); 64 leaves
  *   room for attached punctuation and hyphenated compounds. Longer runs are URLs, hashes, base64,
  *   keyboard mashing or text without spaces (Chinese, Japanese, Thai): no English correction applies,
@@ -39,30 +40,24 @@ export interface Segment {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
-function hasLongToken(text: string, max: number): boolean {
-  if (!max || text.length <= max) return false;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // white space of the ASCII range and the common Unicode spaces end a token
-    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029) run = 0;
-    else if (++run > max) return true;
-  }
-  return false;
+/** The runs of non-space characters longer than `max` (none when max is 0), as [start, end) in the text. */
+function longTokens(text: string, max: number): [number, number][] {
+  if (!max || text.length <= max) return [];
+  return [...text.matchAll(new RegExp(`\\S{${max + 1},}`, 'g'))].map((m) => [m.index, m.index + m[0].length]);
 }
 
 /** How a text is corrected: one segment (the whole text) or its sentences. */
 export function planSegments(text: string, opts: SegmentOptions = {}): Segment[] {
-  const maxToken = opts.maxTokenChars ?? DEFAULT_MAX_TOKEN_CHARS;
-  const wholeUpTo = opts.wholeUpTo ?? DEFAULT_WHOLE_UP_TO;
-  if (text.length <= wholeUpTo && !hasLongToken(text, maxToken)) return [{ start: 0, end: text.length, passThrough: false }];
+  const long = longTokens(text, opts.maxTokenChars ?? DEFAULT_MAX_TOKEN_CHARS);
+  if (text.length <= (opts.wholeUpTo ?? DEFAULT_WHOLE_UP_TO) && !long.length) return [{ start: 0, end: text.length, passThrough: false }];
   const out: Segment[] = [];
   for (const s of segmenter.segment(text)) {
     let start = s.index;
     let end = s.index + s.segment.length;
     while (start < end && /\s/.test(text[start])) start++;
     while (end > start && /\s/.test(text[end - 1])) end--;
-    if (start < end) out.push({ start, end, passThrough: hasLongToken(text.slice(start, end), maxToken) });
+    // a long token counts in the whole text: the sentence splitter may cut one ("a.b" … "c.d")
+    if (start < end) out.push({ start, end, passThrough: long.some(([a, b]) => a < end && b > start) });
   }
   return out;
 }

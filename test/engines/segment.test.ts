@@ -46,6 +46,13 @@ describe('planSegments', () => {
     expect(planSegments(`${'x'.repeat(64)} is long.`)[0].passThrough).toBe(false);
     expect(planSegments(`${'x'.repeat(65)} is long.`)[0].passThrough).toBe(true);
     expect(planSegments('a'.repeat(2000), { maxTokenChars: 0 })[0].passThrough).toBe(false);
+    // the sentence splitter cuts this token after "?": both of its parts stay untouched
+    const cut = `${'x'.repeat(40)}?${'b'.repeat(40)}. He go home.`;
+    expect(planSegments(cut).map((s) => [cut.slice(s.start, s.end), s.passThrough])).toEqual([
+      [`${'x'.repeat(40)}?`, true],
+      [`${'b'.repeat(40)}.`, true],
+      ['He go home.', false],
+    ]);
   });
 });
 
