@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadRunCorrector } from '../core/engines/champion';
+import { type CorrectorFactory, loadRunCorrector } from '../core/engines/champion';
+import { withFreshEngineThread } from '../core/engines/pool';
 import type { Corrector, ReasonLanguage } from '../core/engines/types';
 import { evalSetDigest, jflegEvalSet } from '../core/eval/evaluate';
 import { loadJfleg } from '../core/eval/jfleg';
@@ -50,10 +51,8 @@ export function compareActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`baseline "${input.baseline}" is not configured on this worker: set ${need}`, 'InvalidInput');
       }
       const ctx = Context.current();
-      // Offline correctors and scoring run in the worker's engine pool, off this event loop.
-      const pool = deps.engines();
-      const create = pool.create.bind(pool);
-      const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      // Offline correctors and scoring run in worker threads, off this event loop.
+      const scoring = deps.engines().functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
       const evaluation = JSON.parse(readFileSync(input.evaluationReport, 'utf8')) as EvaluationResult;
       const j = loadJfleg(input.jflegLimit);
@@ -86,8 +85,10 @@ export function compareActivities(deps: ActivityDeps) {
       };
       const scores: Record<string, number> = {};
       scores.baseline = (await judgeOf('baseline', baseline.corrections)).explanationScore;
-      scores.candidate = (await judgeOf('candidate', await explain(await loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create)))).explanationScore;
-      scores.harper = (await judgeOf('harper', await explain(await create('harper')))).explanationScore;
+      // each in a fresh engine thread: the same corrections every run, so the judge's cache answers a re-run
+      const explained = (corrector: (create: CorrectorFactory) => Promise<Corrector>) => withFreshEngineThread(deps.config, async (create) => explain(await corrector(create)));
+      scores.candidate = (await judgeOf('candidate', await explained((create) => loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create)))).explanationScore;
+      scores.harper = (await judgeOf('harper', await explained((create) => create('harper', {})))).explanationScore;
 
       const row = (name: string, role: SystemRow['role'], s: SystemEval, explanationScore: number | null): SystemRow => ({
         name,

@@ -17,7 +17,7 @@ import { quantile, type QualitySignals } from '../core/drift/assess';
 import { type Descriptors, vocabulary } from '../core/drift/descriptors';
 import { changedWords } from '../core/engines/classify';
 import { loadRunCorrector } from '../core/engines/champion';
-import { mapInOrder } from '../core/eval/evaluate';
+import { withFreshEngineThread } from '../core/engines/pool';
 import { stableId } from '../core/ids';
 import { DatasetVersionSchema, DriftReportSchema, FeedbackSchema, ModelVersionSchema, ServingRequestSchema, TextEntrySchema } from '../entities';
 import { CPU_QUEUE } from '../worker/queues';
@@ -59,20 +59,22 @@ export function driftActivities(deps: ActivityDeps) {
     let refHalf = lines.filter((_, i) => i % 2 === 1);
     if (refHalf.length > maxReference) refHalf = refHalf.filter((_, i) => i % Math.ceil(refHalf.length / maxReference) === 0);
     const vocab = [...vocabulary(vocabHalf.map((l) => l.awkward))].sort();
-    // Edit density of the reference is what the champion itself does on training inputs.
-    const pool = deps.engines();
-    const corrector = await loadRunCorrector(deps.mlflow, champion.run_id, champion.version, deps.paths.modelsDir, deps.config, pool.create.bind(pool));
-    let pairs: { input: string; output: string }[];
-    try {
-      let done = 0;
-      pairs = await mapInOrder(refHalf, pool.size, async (l) => {
-        const output = (await corrector.correct(l.awkward)).corrected;
-        if (++done % 50 === 0) Context.current().heartbeat({ reference: done });
-        return { input: l.awkward, output };
-      });
-    } finally {
-      await corrector.close?.();
-    }
+    // Edit density of the reference is what the champion itself does on training inputs: in a
+    // fresh engine thread, in order, so the same reference comes out every time (see withFreshEngineThread).
+    const runId = champion.run_id;
+    const pairs = await withFreshEngineThread(deps.config, async (create) => {
+      const corrector = await loadRunCorrector(deps.mlflow, runId, champion.version, deps.paths.modelsDir, deps.config, create);
+      const out: { input: string; output: string }[] = [];
+      try {
+        for (const l of refHalf) {
+          out.push({ input: l.awkward, output: (await corrector.correct(l.awkward)).corrected });
+          if (out.length % 50 === 0) Context.current().heartbeat({ reference: out.length });
+        }
+      } finally {
+        await corrector.close?.();
+      }
+      return out;
+    });
     const ref: Reference = { datasetMd5: ds.md5, championVersion: champion.version, vocab, descriptors: await cpu().describePairs(pairs, vocab, texts), sentences: pairs.length };
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileSync(cacheFile, JSON.stringify(ref));

@@ -3,14 +3,19 @@
  * split and JFLEG dev), with a paired bootstrap against the reference the gate uses. The report
  * goes to MLflow (metrics + artifacts) and the evaluation table.
  *
- * The correctors run in the worker's engine pool and the scoring (GLEU, the 1000-resample
- * bootstrap) in its threads too: this activity's event loop is the one that completes the
- * worker's workflow tasks (it only waits, heartbeats and does I/O).
+ * Correction and scoring (GLEU, the 1000-resample bootstrap) run in worker threads: this
+ * activity's event loop is the one that completes the worker's workflow tasks (it only waits,
+ * heartbeats and does I/O). Each system corrects in a fresh engine thread of its own, sentences in
+ * order, the systems side by side: Harper's answers depend on what its linter linted before (its
+ * internal caches: "He last choosed to learn truth." comes out as "He lasts chosen…" or "He lasts
+ * chose…" depending on the sentences before it), so in the worker's shared, long-lived threads the
+ * scores would change from run to run, and a candidate that changes nothing would not tie with Harper.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { loadRunCorrector, runTrainer } from '../core/engines/champion';
+import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../core/engines/champion';
+import { withFreshEngineThread } from '../core/engines/pool';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
 import { loadJfleg } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
@@ -38,7 +43,6 @@ export function evaluateActivities(deps: ActivityDeps) {
       const { mlflow } = deps;
       const ctx = Context.current();
       const pool = deps.engines();
-      const create = pool.create.bind(pool);
       const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
       const heldout = heldoutEvalSet(`heldout-${input.pipelineId}`, readSplit(input.datasetPath, 'test'));
@@ -46,37 +50,41 @@ export function evaluateActivities(deps: ActivityDeps) {
       const jfleg = jflegEvalSet(j.src, j.refs);
       const sets = { heldout, jfleg };
 
-      let phase = '';
-      const progress = (label: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${phase}${label}`, done, total });
+      const progress = (system: string, set: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${system} ${set}`, done, total });
 
-      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; jflegOutputs: string[] }> {
-        phase = `${engine}${version ? ` v${version}` : ''} `;
-        const h = await outputs(heldout);
-        const jo = await outputs(jfleg);
+      /** A system's outputs on both sets, corrected in its own fresh engine thread (see the top), then scored. */
+      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; jflegOutputs: string[] }> {
+        const label = `${engine}${version ? ` v${version}` : ''}`;
+        const [h, jo] = await withFreshEngineThread(deps.config, async (create) => [
+          await outputs(heldout, create, progress(label, heldout.name)),
+          await outputs(jfleg, create, progress(label, jfleg.name)),
+        ]);
         const [hs, js] = await Promise.all([scoring.scoreSystem(heldout, h), scoring.scoreSystem(jfleg, jo)]);
         return { eval: { engine, modelVersion: version, heldout: hs, jfleg: js }, jflegOutputs: jo.outputs };
       }
 
       // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
-      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
-      let candidate: Awaited<ReturnType<typeof evaluate>>;
-      try {
-        candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name), ctx.cancellationSignal));
-      } finally {
-        await candidateCorrector.close?.();
-      }
-
+      const candidateRun = await mlflow.getRun(input.runId);
+      const candidateRuns = evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
+        const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
+        try {
+          return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
+        } finally {
+          await corrector.close?.();
+        }
+      });
       // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
-      let champion: Awaited<ReturnType<typeof evaluate>> | null = null;
+      let championRuns: ReturnType<typeof evaluate> | null = null;
       if (championMv?.run_id && championMv.version !== input.candidateVersion) {
         const runId = championMv.run_id;
         const championRun = await mlflow.getRun(runId);
-        champion = await evaluate(runTrainer(championRun), championMv.version, (set) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', progress(set.name), ctx.cancellationSignal),
+        championRuns = evaluate(runTrainer(championRun), championMv.version, (set, create, onProgress) =>
+          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', onProgress, ctx.cancellationSignal),
         );
       }
-      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper'), set, 'en', progress(set.name), ctx.cancellationSignal));
+      const harperRuns = evaluate('harper', null, (set, create, onProgress) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper', {}), set, 'en', onProgress, ctx.cancellationSignal));
+      const [candidate, champion, harper] = await Promise.all([candidateRuns, championRuns, harperRuns]);
 
       const reference = champion ?? harper;
       const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });

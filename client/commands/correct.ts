@@ -9,11 +9,13 @@
  * (input/corrected/edits on the plain text; with --tokenized also "tokenized": the tokenized output).
  * Bad input (unknown engine, missing file, invalid model) prints one `error: …` line, exit 2.
  *
- * Offline engines run in the engine pool (core/engines/pool.ts): lines are corrected in parallel on
- * ENGINE_THREADS threads (output in input order), each within ENGINE_TIMEOUT. A line the engine
- * crashes on or cannot finish in time is written unchanged (in --jsonl with an "error" field), and
- * said on stderr; the run goes on. Engines the pool does not build (champion, openai, ollama:
- * network-bound) run in this process, one line at a time.
+ * Offline engines run in an engine thread (core/engines/pool.ts), each line within ENGINE_TIMEOUT.
+ * A line the engine crashes on or cannot finish in time is written unchanged (in --jsonl with an
+ * "error" field) and said on stderr; the run goes on. With --threads N, N lines are corrected at
+ * once (output still in input order): faster, but not reproducible to the last sentence, since
+ * Harper's answers depend on what its linter linted before; one thread (the default) gives the same
+ * output every run. Engines the pool does not build (champion, openai, ollama: network-bound) run
+ * in this process, one line at a time.
  */
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -36,6 +38,7 @@ export interface CorrectCommandOptions {
   reasonLanguage?: string;
   model?: string;
   modelVersion?: string;
+  threads?: string;
 }
 
 export interface CorrectDeps {
@@ -84,6 +87,8 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
   const lang = reasonLanguageSchema.safeParse(opts.reasonLanguage ?? DEFAULT_REASON_LANGUAGE);
   if (!lang.success) throw new UsageError(`--reason-language must be ko or en, got ${JSON.stringify(opts.reasonLanguage)}`);
   const reasonLanguage: ReasonLanguage = lang.data;
+  const threads = Number(opts.threads ?? 1);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UsageError(`--threads must be a whole number from 1 to 256, got ${JSON.stringify(opts.threads)}`);
   if (!deps.createCorrector && !engineNames().includes(engine)) {
     throw new UsageError(`unknown engine "${engine}" (available: ${engineNames().join(', ')})`);
   }
@@ -93,8 +98,8 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
   try {
     let create = deps.createCorrector ?? defaultCreateCorrector;
     if (!deps.createCorrector) {
-      // threads start as lines queue up: a one-line run starts one
-      pool = EnginePool.fromConfig(cliConfig(), { minThreads: 1 });
+      // with --threads N, threads start as lines queue up: a one-line run starts one
+      pool = EnginePool.fromConfig(cliConfig(), { threads, minThreads: 1 });
       if ((await pool.engineNames()).includes(engine)) create = pool.create.bind(pool);
       else {
         await pool.close();
@@ -180,6 +185,7 @@ export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
     .option('--reason-language <lang>', 'language of the reasons: ko or en', DEFAULT_REASON_LANGUAGE)
     .option('--model <file>', 'rule model JSON (engine rules)')
     .option('--model-version <version>', 'model version to report in --jsonl records')
+    .option('--threads <n>', 'engine threads correcting lines at once (faster; more than 1 is not reproducible to the last sentence)', '1')
     // Usage errors caught by commander itself (unknown option, option without its value) exit 2 too.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(action((opts: CorrectCommandOptions) => runCorrect(opts, deps)));

@@ -310,6 +310,21 @@ export class EnginePool {
   }
 }
 
+/**
+ * Runs `fn` with engines built in a fresh engine thread of their own (started on first use, stopped
+ * afterwards), for results that do not depend on history: Harper's answers depend on what its
+ * linter linted before (its internal caches), so a system evaluated in a shared, long-lived thread
+ * would not get the same answers twice. One thread, so its calls run in the caller's order.
+ */
+export async function withFreshEngineThread<T>(config: Config, fn: (create: (name: string, opts?: CreateCorrectorOptions) => Promise<PooledCorrector>) => Promise<T>): Promise<T> {
+  let pool: EnginePool | undefined;
+  try {
+    return await fn((name, opts) => (pool ??= EnginePool.fromConfig(config, { threads: 1 })).create(name, opts));
+  } finally {
+    await pool?.close();
+  }
+}
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** An engine built in the pool; `correct` runs in a pool thread. */
