@@ -25,20 +25,29 @@ const data = workerData as ThreadData;
 const channel = new BroadcastChannel(data.channel);
 channel.unref();
 
+/** Corrected once when a corrector is built: misspellings and a grammar error, to wake every part of an engine. */
+const WARM_UP_TEXT = 'Ths sentense warm up the speling and grammer checks.';
+
 /** Correctors of this thread by spec key, least recently used first. */
 const correctors = new Map<string, Promise<Corrector>>();
 const MAX_CORRECTORS = 16;
 const pinned = new Set(data.warm.map((w) => w.key));
 
-function build(key: string, json: string): Promise<Corrector> {
+/** The corrector of a spec, built on first use; `spec` is its JSON (or the shared bytes of it, decoded only then). */
+function build(key: string, spec: string | SharedArrayBuffer): Promise<Corrector> {
   let c = correctors.get(key);
   if (c) {
     correctors.delete(key); // re-insert: most recently used
     correctors.set(key, c);
     return c;
   }
-  const spec = JSON.parse(json) as EngineSpec;
-  c = createCorrector(spec.engine, { ...spec.options, segment: data.segment, config: data.config });
+  const { engine, options } = JSON.parse(typeof spec === 'string' ? spec : new TextDecoder().decode(new Uint8Array(spec).slice())) as EngineSpec;
+  c = createCorrector(engine, { ...options, segment: data.segment, config: data.config }).then(async (corrector) => {
+    // The first correction pays lazy set-up (Harper's spelling suggestions: seconds under load):
+    // here, under the build's time limit, not under the first real correction's.
+    await corrector.correct(WARM_UP_TEXT);
+    return corrector;
+  });
   const mine = c;
   // a failed build is tried again by the next task, not remembered
   c.catch(() => correctors.get(key) === mine && correctors.delete(key));
@@ -73,10 +82,6 @@ function poisons(e: unknown): boolean {
   return /recursive use of an object detected|attempted to take ownership of Rust value while it was borrowed/.test(message);
 }
 
-function decode(spec: SharedArrayBuffer): string {
-  return new TextDecoder().decode(new Uint8Array(spec).slice());
-}
-
 // Start-up: load the extra engine modules, build the warm specs, then say so (the pool's
 // readiness counts warm threads). Failures are reported, not thrown: a module that fails to load
 // would make piscina stop replacing threads.
@@ -100,9 +105,9 @@ export default async function run(task: PoolTask): Promise<PoolReply> {
       case 'names':
         return { ok: true, value: engineNames() };
       case 'build':
-        return { ok: true, value: { name: (await build(task.key, decode(task.spec))).name } };
+        return { ok: true, value: { name: (await build(task.key, task.spec)).name } };
       case 'correct': {
-        const corrector = await build(task.key, decode(task.spec));
+        const corrector = await build(task.key, task.spec);
         return { ok: true, value: await corrector.correct(task.text, task.opts) };
       }
       case 'call': {
