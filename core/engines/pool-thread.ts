@@ -44,8 +44,9 @@ function build(key: string, spec: string | SharedArrayBuffer): Promise<Corrector
   const { engine, options } = JSON.parse(typeof spec === 'string' ? spec : new TextDecoder().decode(new Uint8Array(spec).slice())) as EngineSpec;
   c = createCorrector(engine, { ...options, segment: data.segment, config: data.config }).then(async (corrector) => {
     // The first correction pays lazy set-up (Harper's spelling suggestions: seconds under load):
-    // here, under the build's time limit, not under the first real correction's.
-    await corrector.correct(WARM_UP_TEXT);
+    // here, under the build's time limit, not under the first real correction's. A failure here
+    // (a server an engine calls is down) is the first real correction's to report.
+    await corrector.correct(WARM_UP_TEXT).catch(() => {});
     return corrector;
   });
   const mine = c;
