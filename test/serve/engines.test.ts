@@ -111,6 +111,12 @@ describe('hostile input to the serving API', () => {
     const probes = await readiness.stop();
 
     expect(answers).toHaveLength(102);
+    const tally = new Map<string, number>();
+    for (const a of answers) {
+      const key = a.status === 200 ? `200${a.json.fallback ? ' fallback' : ''}` : `${a.status} ${a.json?.error?.code}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    console.log(`102 hostile requests: ${[...tally].map(([k, n]) => `${n}× ${k}`).join(', ')}; ${probes.length} /readyz probes, ${probes.filter((p) => !p.ready).length} not ready`);
     for (const a of answers) expectAcceptable(a);
     // The long-token guard passes both crashers through untouched: no engine ever crashed.
     for (const a of answers.slice(0, 2)) expect(a).toMatchObject({ status: 200, json: { corrected: a.text, edits: [], fallback: false } });
