@@ -5,7 +5,7 @@
  * and signals the RetrainingController with signalWithStart.
  *
  * The CPU work (the champion on the reference sentences, form/tone classification, descriptors,
- * the KS/Wasserstein/chi-square statistics) runs in the worker's engine pool, off the event loop
+ * the KS/Wasserstein/chi-square statistics) runs in worker threads, off the event loop
  * that completes workflow tasks.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -63,28 +63,28 @@ export function evaluateActivities(deps: ActivityDeps) {
         return { eval: { engine, modelVersion: version, heldout: hs, jfleg: js }, jflegOutputs: jo.outputs };
       }
 
-      // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
-      const candidateRun = await mlflow.getRun(input.runId);
-      const candidateRuns = evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
-        const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
-        try {
-          return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
-        } finally {
-          await corrector.close?.();
-        }
-      });
       // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
-      let championRuns: ReturnType<typeof evaluate> | null = null;
-      if (championMv?.run_id && championMv.version !== input.candidateVersion) {
-        const runId = championMv.run_id;
-        const championRun = await mlflow.getRun(runId);
-        championRuns = evaluate(runTrainer(championRun), championMv.version, (set, create, onProgress) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', onProgress, ctx.cancellationSignal),
-        );
-      }
-      const harperRuns = evaluate('harper', null, (set, create, onProgress) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper', {}), set, 'en', onProgress, ctx.cancellationSignal));
-      const [candidate, champion, harper] = await Promise.all([candidateRuns, championRuns, harperRuns]);
+      const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
+      const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
+
+      const [candidate, champion, harper] = await Promise.all([
+        // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
+        evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
+          const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
+          try {
+            return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
+          } finally {
+            await corrector.close?.();
+          }
+        }),
+        championMv && championRunId && championRun
+          ? evaluate(runTrainer(championRun), championMv.version, (set, create, onProgress) =>
+              runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', onProgress, ctx.cancellationSignal),
+            )
+          : null,
+        evaluate('harper', null, (set, create, onProgress) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper', {}), set, 'en', onProgress, ctx.cancellationSignal)),
+      ]);
 
       const reference = champion ?? harper;
       const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
