@@ -109,6 +109,7 @@ try {
   await harper.close?.();
   await loaded.corrector.close?.();
 } finally {
+  await ts.stack.down(['api']); // started after the test stack, so its stop() does not know it
   await ts.stop();
 }
 
