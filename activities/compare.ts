@@ -12,10 +12,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadRunCorrector } from '../core/engines/champion';
-import { createCorrector } from '../core/engines/index';
+import { type CorrectorFactory, loadRunCorrector } from '../core/engines/champion';
+import { withFreshEngineThread } from '../core/engines/pool';
 import type { Corrector, ReasonLanguage } from '../core/engines/types';
-import { evalSetDigest, jflegEvalSet, scoreSystem } from '../core/eval/evaluate';
+import { evalSetDigest, jflegEvalSet } from '../core/eval/evaluate';
 import { loadJfleg } from '../core/eval/jfleg';
 import { createLlm, createLlmJudge, providerEnabled, type ProviderName } from '../core/providers/index';
 import { judgeCorrectionsCached, processPeakMemoryMb, RecordingCorrector, runBaselineCached, type SystemRow, writeReport } from '../core/providers/compare';
@@ -51,6 +51,8 @@ export function compareActivities(deps: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`baseline "${input.baseline}" is not configured on this worker: set ${need}`, 'InvalidInput');
       }
       const ctx = Context.current();
+      // Offline correctors and scoring run in worker threads, off this event loop.
+      const scoring = deps.engines().functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
       const evaluation = JSON.parse(readFileSync(input.evaluationReport, 'utf8')) as EvaluationResult;
       const j = loadJfleg(input.jflegLimit);
@@ -60,7 +62,7 @@ export function compareActivities(deps: ActivityDeps) {
 
       const llm = createLlm(input.baseline, deps.config);
       const baseline = await runBaselineCached(cacheDir, llm, jfleg, input.reasonLanguage, heartbeat(`baseline ${llm.name}`));
-      const baselineMetrics = scoreSystem(jfleg, baseline.outputs);
+      const baselineMetrics = await scoring.scoreSystem(jfleg, baseline.outputs);
 
       // Explanations: the baseline's are recorded; the others are produced on the judged subset.
       const judge = createLlmJudge(input.baseline, deps.config);
@@ -83,8 +85,10 @@ export function compareActivities(deps: ActivityDeps) {
       };
       const scores: Record<string, number> = {};
       scores.baseline = (await judgeOf('baseline', baseline.corrections)).explanationScore;
-      scores.candidate = (await judgeOf('candidate', await explain(await loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config)))).explanationScore;
-      scores.harper = (await judgeOf('harper', await explain(await createCorrector('harper')))).explanationScore;
+      // each in a fresh engine thread: the same corrections every run, so the judge's cache answers a re-run
+      const explained = (corrector: (create: CorrectorFactory) => Promise<Corrector>) => withFreshEngineThread(deps.config, async (create) => explain(await corrector(create)));
+      scores.candidate = (await judgeOf('candidate', await explained((create) => loadRunCorrector(deps.mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create)))).explanationScore;
+      scores.harper = (await judgeOf('harper', await explained((create) => create('harper', {})))).explanationScore;
 
       const row = (name: string, role: SystemRow['role'], s: SystemEval, explanationScore: number | null): SystemRow => ({
         name,

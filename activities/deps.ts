@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints } from '../core/config';
 import { DvcRepo } from '../core/dvc';
+import { EnginePool } from '../core/engines/pool';
 import { MlflowClient } from '../core/mlflow';
 import { openDatabase } from '../entities/data-source';
 
@@ -15,12 +16,15 @@ export interface ActivityDeps {
   db(): Promise<DataSource>;
   mlflow: MlflowClient;
   dvc: DvcRepo;
+  /** Worker threads for correction and other CPU-bound work (started on first use), so the event loop stays free for workflow tasks. */
+  engines(): EnginePool;
   close(): Promise<void>;
 }
 
 export function createDeps(config: Config): ActivityDeps {
   const paths = endpoints(config);
   let db: Promise<DataSource> | undefined;
+  let engines: EnginePool | undefined;
   return {
     config,
     paths,
@@ -33,7 +37,12 @@ export function createDeps(config: Config): ActivityDeps {
     },
     mlflow: new MlflowClient(paths.mlflowUrl),
     dvc: new DvcRepo(paths.dvcRepo, paths.dvcRemote, path.join(paths.venvBin, 'dvc')),
+    engines() {
+      engines ??= EnginePool.fromConfig(config);
+      return engines;
+    },
     async close() {
+      await engines?.close();
       if (db) await (await db).destroy().catch(() => {});
     },
   };

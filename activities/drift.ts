@@ -3,16 +3,21 @@
  * dataset version), the serving window (requests + feedback), describes both, decides, stores one
  * drift_report row per check (keyed by the check's workflow run, so a retry never duplicates it),
  * and signals the RetrainingController with signalWithStart.
+ *
+ * The CPU work (the champion on the reference sentences, form/tone classification, descriptors,
+ * the KS/Wasserstein/chi-square statistics) runs in worker threads, off the event loop
+ * that completes workflow tasks.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { In } from 'typeorm';
-import { assessDrift, quantile, type QualitySignals } from '../core/drift/assess';
-import { describe, type Descriptors, FormToneClassifier, vocabulary } from '../core/drift/descriptors';
+import { quantile, type QualitySignals } from '../core/drift/assess';
+import { type Descriptors, vocabulary } from '../core/drift/descriptors';
 import { changedWords } from '../core/engines/classify';
 import { loadRunCorrector } from '../core/engines/champion';
+import { withFreshEngineThread } from '../core/engines/pool';
 import { stableId } from '../core/ids';
 import { DatasetVersionSchema, DriftReportSchema, FeedbackSchema, ModelVersionSchema, ServingRequestSchema, TextEntrySchema } from '../entities';
 import { CPU_QUEUE } from '../contracts/queues';
@@ -29,9 +34,14 @@ interface Reference {
   sentences: number;
 }
 
+type TextEntries = { text: string; form: string; tone: string }[];
+
 export function driftActivities(deps: ActivityDeps) {
+  const cpu = () => deps.engines().functions<typeof import('./cpu')>(new URL('./cpu.ts', import.meta.url), { signal: Context.current().cancellationSignal });
+  const stats = () => deps.engines().functions<typeof import('../core/drift/assess')>(new URL('../core/drift/assess.ts', import.meta.url), { signal: Context.current().cancellationSignal });
+
   /** Reference descriptors, cached per (dataset, champion): describing runs the champion on every sentence. */
-  async function loadReference(modelName: string, maxReference: number, classifier: FormToneClassifier): Promise<Reference | string> {
+  async function loadReference(modelName: string, maxReference: number, texts: TextEntries): Promise<Reference | string> {
     const champion = await deps.mlflow.getByAlias(modelName, 'champion');
     if (!champion?.run_id) return `no champion for ${modelName} yet: nothing to compare with`;
     const db = await deps.db();
@@ -49,19 +59,24 @@ export function driftActivities(deps: ActivityDeps) {
     const vocabHalf = lines.filter((_, i) => i % 2 === 0);
     let refHalf = lines.filter((_, i) => i % 2 === 1);
     if (refHalf.length > maxReference) refHalf = refHalf.filter((_, i) => i % Math.ceil(refHalf.length / maxReference) === 0);
-    const vocab = vocabulary(vocabHalf.map((l) => l.awkward));
-    // Edit density of the reference is what the champion itself does on training inputs.
-    const corrector = await loadRunCorrector(deps.mlflow, champion.run_id, champion.version, deps.paths.modelsDir, deps.config);
-    const pairs: { input: string; output: string }[] = [];
-    try {
-      for (const l of refHalf) {
-        pairs.push({ input: l.awkward, output: (await corrector.correct(l.awkward)).corrected });
-        if (pairs.length % 50 === 0) Context.current().heartbeat({ reference: pairs.length });
+    const vocab = [...vocabulary(vocabHalf.map((l) => l.awkward))].sort();
+    // Edit density of the reference is what the champion itself does on training inputs: in a
+    // fresh engine thread, in order, so the same reference comes out every time (see withFreshEngineThread).
+    const runId = champion.run_id;
+    const pairs = await withFreshEngineThread(deps.config, async (create) => {
+      const corrector = await loadRunCorrector(deps.mlflow, runId, champion.version, deps.paths.modelsDir, deps.config, create);
+      const out: { input: string; output: string }[] = [];
+      try {
+        for (const l of refHalf) {
+          out.push({ input: l.awkward, output: (await corrector.correct(l.awkward)).corrected });
+          if (out.length % 50 === 0) Context.current().heartbeat({ reference: out.length });
+        }
+      } finally {
+        await corrector.close?.();
       }
-    } finally {
-      await corrector.close?.();
-    }
-    const ref: Reference = { datasetMd5: ds.md5, championVersion: champion.version, vocab: [...vocab].sort(), descriptors: await describe(pairs, vocab, classifier), sentences: pairs.length };
+      return out;
+    });
+    const ref: Reference = { datasetMd5: ds.md5, championVersion: champion.version, vocab, descriptors: await cpu().describePairs(pairs, vocab, texts), sentences: pairs.length };
     mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileSync(cacheFile, JSON.stringify(ref));
     return ref;
@@ -113,11 +128,11 @@ export function driftActivities(deps: ActivityDeps) {
         return store(false, requests.length, { skipped: `${requests.length} requests in the window, fewer than the ${input.minSamples} needed`, reasons: [] });
       }
       const texts = await db.getRepository(TextEntrySchema).find({ select: { text: true, form: true, tone: true }, order: { id: 'ASC' } });
-      const classifier = await new FormToneClassifier(texts).init();
-      const reference = await loadReference(input.modelName, input.maxReference, classifier);
+      const entries = texts.map(({ text, form, tone }) => ({ text, form, tone }));
+      const reference = await loadReference(input.modelName, input.maxReference, entries);
       if (typeof reference === 'string') return store(false, requests.length, { skipped: reference, reasons: [] });
 
-      const current = await describe(requests.map((r) => ({ input: r.inputRedacted, output: r.output })), new Set(reference.vocab), classifier);
+      const current = await cpu().describePairs(requests.map((r) => ({ input: r.inputRedacted, output: r.output })), reference.vocab, entries);
       const feedback = [];
       for (let i = 0; i < requests.length; i += 1000) {
         feedback.push(...(await db.getRepository(FeedbackSchema).find({ where: { requestId: In(requests.slice(i, i + 1000).map((r) => r.id)) } })));
@@ -132,7 +147,7 @@ export function driftActivities(deps: ActivityDeps) {
         latencyP95Ms: quantile(latencies, 0.95),
         judge: input.judge === 'none' ? null : await judgeScore(requests, input.judge, input.judgeSample),
       };
-      const assessment = assessDrift(reference.descriptors, current, quality, input.thresholds, input.quality);
+      const assessment = await stats().assessDrift(reference.descriptors, current, quality, input.thresholds, input.quality);
       return store(assessment.drifted, requests.length, {
         championVersion: reference.championVersion,
         datasetMd5: reference.datasetMd5,

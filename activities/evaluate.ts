@@ -2,14 +2,21 @@
  * Stage 5: candidate vs champion vs Harper on the same frozen eval sets (the pipeline's held-out
  * split and JFLEG dev), with a paired bootstrap against the reference the gate uses. The report
  * goes to MLflow (metrics + artifacts) and the evaluation table.
+ *
+ * Correction and scoring (GLEU, the 1000-resample bootstrap) run in worker threads: this
+ * activity's event loop is the one that completes the worker's workflow tasks (it only waits,
+ * heartbeats and does I/O). Each system corrects in a fresh engine thread of its own, sentences in
+ * order, the systems side by side: Harper's answers depend on what its linter linted before (its
+ * internal caches: "He last choosed to learn truth." comes out as "He lasts chosen…" or "He lasts
+ * chose…" depending on the sentences before it), so in the worker's shared, long-lived threads the
+ * scores would change from run to run, and a candidate that changes nothing would not tie with Harper.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { loadRunCorrector, runTrainer } from '../core/engines/champion';
-import { createCorrector } from '../core/engines/index';
-import { pairedBootstrap } from '../core/eval/bootstrap';
-import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, scoreSystem, type SystemOutputs } from '../core/eval/evaluate';
+import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../core/engines/champion';
+import { withFreshEngineThread } from '../core/engines/pool';
+import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
 import { loadJfleg } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
@@ -35,48 +42,53 @@ export function evaluateActivities(deps: ActivityDeps) {
     async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
       const { mlflow } = deps;
       const ctx = Context.current();
+      const pool = deps.engines();
+      const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
       const heldout = heldoutEvalSet(`heldout-${input.pipelineId}`, readSplit(input.datasetPath, 'test'));
       const j = loadJfleg(input.jflegLimit);
       const jfleg = jflegEvalSet(j.src, j.refs);
       const sets = { heldout, jfleg };
 
-      let phase = '';
-      const progress = (label: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${phase}${label}`, done, total });
+      const progress = (system: string, set: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${system} ${set}`, done, total });
 
-      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; jflegOutputs: string[] }> {
-        phase = `${engine}${version ? ` v${version}` : ''} `;
-        const h = await outputs(heldout);
-        const jo = await outputs(jfleg);
-        return {
-          eval: { engine, modelVersion: version, heldout: scoreSystem(heldout, h), jfleg: scoreSystem(jfleg, jo) },
-          jflegOutputs: jo.outputs,
-        };
-      }
-
-      // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
-      const candidateCorrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config);
-      let candidate: Awaited<ReturnType<typeof evaluate>>;
-      try {
-        candidate = await evaluate(candidateCorrector.name, input.candidateVersion, (set) => runSystem(candidateCorrector, set, 'en', progress(set.name), ctx.cancellationSignal));
-      } finally {
-        await candidateCorrector.close?.();
+      /** A system's outputs on both sets, corrected in its own fresh engine thread (see the top), then scored. */
+      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; jflegOutputs: string[] }> {
+        const label = `${engine}${version ? ` v${version}` : ''}`;
+        const [h, jo] = await withFreshEngineThread(deps.config, async (create) => [
+          await outputs(heldout, create, progress(label, heldout.name)),
+          await outputs(jfleg, create, progress(label, jfleg.name)),
+        ]);
+        const [hs, js] = await Promise.all([scoring.scoreSystem(heldout, h), scoring.scoreSystem(jfleg, jo)]);
+        return { eval: { engine, modelVersion: version, heldout: hs, jfleg: js }, jflegOutputs: jo.outputs };
       }
 
       // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
-      let champion: Awaited<ReturnType<typeof evaluate>> | null = null;
-      if (championMv?.run_id && championMv.version !== input.candidateVersion) {
-        const runId = championMv.run_id;
-        const championRun = await mlflow.getRun(runId);
-        champion = await evaluate(runTrainer(championRun), championMv.version, (set) =>
-          runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, runId, championMv.version, deps.paths.modelsDir, deps.config), set, 'en', progress(set.name), ctx.cancellationSignal),
-        );
-      }
-      const harper = await evaluate('harper', null, (set) => runSystemCached(cacheDir, HARPER_VERSION, () => createCorrector('harper'), set, 'en', progress(set.name), ctx.cancellationSignal));
+      const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
+      const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
+
+      const [candidate, champion, harper] = await Promise.all([
+        // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
+        evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
+          const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
+          try {
+            return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
+          } finally {
+            await corrector.close?.();
+          }
+        }),
+        championMv && championRunId && championRun
+          ? evaluate(runTrainer(championRun), championMv.version, (set, create, onProgress) =>
+              runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', onProgress, ctx.cancellationSignal),
+            )
+          : null,
+        evaluate('harper', null, (set, create, onProgress) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper', {}), set, 'en', onProgress, ctx.cancellationSignal)),
+      ]);
 
       const reference = champion ?? harper;
-      const boot = pairedBootstrap({
+      const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      const boot = await bootstrap.pairedBootstrap({
         sources: jfleg.sources,
         references: jfleg.references,
         a: candidate.jflegOutputs.map((o) => tokenize(o)),

@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { In } from 'typeorm';
 import { stableId } from '../core/ids';
+import { loopYielder } from '../core/yield';
 import { createTeacher, type TeacherBackendName } from '../core/teacher/backends';
 import { renderTemplate } from '../core/teacher/template';
 import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';
@@ -58,7 +59,10 @@ export function generateActivities(deps: ActivityDeps) {
         ctx.heartbeat({ generated: out.generated });
       };
 
+      // The offline teacher computes synchronously: let the worker's event loop run every 20 ms.
+      const breathe = loopYielder();
       for (let i = 0; i < input.count; i++) {
+        await breathe();
         // Draw for every index, done or not, so a resumed batch makes the same choices.
         const text = texts[Math.floor(rand() * texts.length)];
         const sameForm = examples.filter((e) => e.form === text.form);

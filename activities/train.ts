@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { RULES_ARTIFACT } from '../core/engines/champion';
-import { trainRuleModel, type TrainOptions } from '../core/engines/rules';
+import type { TrainOptions } from '../core/engines/rules';
 import { splitLines } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { PROJECT_ROOT } from '../core/stack/index';
@@ -127,15 +127,24 @@ export function trainActivities(deps: ActivityDeps) {
 
       const train = readSplit(input.datasetPath, 'train');
       const valid = readSplit(input.datasetPath, 'valid');
-      Context.current().heartbeat({ stage: 'training', pairs: train.length });
+      const ctx = Context.current();
+      ctx.heartbeat({ stage: 'training', pairs: train.length });
       const t0 = performance.now();
       // The valid split drops rules that are wrong more often than right on unseen pairs.
       const toPair = (s: { awkward: string; corrected: string }) => ({ source: s.awkward, target: s.corrected });
-      const model = trainRuleModel(train.map(toPair), input.options, valid.map(toPair));
+      // Training is pure CPU (seconds to minutes): in a pool thread, heartbeating meanwhile from here.
+      const cpu = deps.engines().functions<typeof import('./cpu')>(new URL('./cpu.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      const beat = setInterval(() => ctx.heartbeat({ stage: 'training', pairs: train.length }), 5000);
+      let model: Awaited<ReturnType<typeof cpu.trainRules>>;
+      try {
+        model = await cpu.trainRules(train.map(toPair), input.options, valid.map(toPair));
+      } finally {
+        clearInterval(beat);
+      }
       const trainSeconds = (performance.now() - t0) / 1000;
-      Context.current().heartbeat({ stage: 'uploading', rules: model.rules.length });
+      ctx.heartbeat({ stage: 'uploading', rules: model.rules.length });
 
-      const json = JSON.stringify(model.toJSON());
+      const json = JSON.stringify(model);
       mkdirSync(path.dirname(artifactPath), { recursive: true });
       writeFileSync(artifactPath, json);
       await mlflow.uploadArtifact(run, RULES_ARTIFACT, json);

@@ -1,10 +1,13 @@
 /**
  * Serving benchmark: throughput and client-side p50/p99 latency of POST /v1/corrections on the
  * offline engine (the registry champion: Harper + learnt rules), with the API in its own process
- * started by the stack code, N closed-loop clients each; then the safety layer's own cost per
- * text (in-process: screenText vs the model's correct()) — the overhead it adds to each request.
- * Prints Markdown. Results belong in the report / docs/benchmarks.md, never in test assertions.
- *   npx tsx bench/serve.bench.ts [seconds per level=10] [concurrency=1,4,16]
+ * started by the stack code, N closed-loop clients each sending unique texts; meanwhile GET
+ * /healthz every 100 ms, whose latency says whether corrections hold up the API's event loop
+ * (they run in its engine threads: ENGINE_THREADS, default the cores). Then the safety layer's own
+ * cost per text (in-process: screenText vs the model's correct()) — the overhead it adds to each
+ * request. Prints Markdown with the machine and its load. Results belong in docs/benchmarks.md,
+ * never in test assertions.
+ *   npx tsx bench/serve.bench.ts [seconds per level=10] [concurrency=1,8,32]
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,10 +20,10 @@ import { screenText } from '../serve/safety';
 import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
 import { MlflowClient } from '../core/mlflow';
-import { quantile } from './machine';
+import { machine, quantile } from './machine';
 
 const seconds = Number(process.argv[2] ?? 10);
-const levels = (process.argv[3] ?? '1,4,16').split(',').map(Number);
+const levels = (process.argv[3] ?? '1,8,32').split(',').map(Number);
 const jfleg = path.resolve(import.meta.dirname, '../../shared/data/jfleg/dev.src');
 // JFLEG dev sources, detokenized a little so they read like pasted text.
 const sentences = readFileSync(process.env.JFLEG_SRC ?? jfleg, 'utf8')
@@ -28,9 +31,8 @@ const sentences = readFileSync(process.env.JFLEG_SRC ?? jfleg, 'utf8')
   .filter((l) => l.trim())
   .map((l) => l.replace(/ ([.,!?;:])/g, '$1').replace(/ n't/g, "n't").replace(/ '([sm]|re|ve|ll|d)\b/g, "'$1").trim());
 
-const cpus = os.cpus();
-console.log(`# Serving API  (${cpus[0]?.model.trim()} × ${cpus.length}, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
-console.log(`${sentences.length} JFLEG dev sentences made unique per request, ${seconds} s per level, API in its own process, PGlite, champion = rules model (Harper + learnt rules)\n`);
+console.log(`# Serving API\n\n${machine()} (at start)\n`);
+console.log(`${sentences.length} JFLEG dev sentences made unique per request, ${seconds} s per level, API in its own process (engine threads: ${process.env.ENGINE_THREADS ?? `default = ${os.availableParallelism()} cores`}), PGlite, champion = rules model (Harper + learnt rules)\n`);
 
 const ts = await startTestStack(['database', 'mlflow'], { API_RATE_LIMIT: '100000000', LOG_LEVEL: 'warn' });
 const mlflow = new MlflowClient(endpoints(ts.config).mlflowUrl);
@@ -47,14 +49,24 @@ try {
   const uniqueText = () => `Note ${next}: ${sentences[next++ % sentences.length]}`;
   for (let i = 0; i < 100; i++) await post(`Warm-up ${i}: ${sentences[i]}`); // JIT, DB pool
 
-  console.log('| clients | requests | req/s | p50 ms | p99 ms | server latencyMs p50 | errors |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| clients | requests | req/s | p50 ms | p99 ms | server latencyMs p50 | errors | /healthz p50 / p99 / max ms | load at end |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of levels) {
     const lat: number[] = [];
     const server: number[] = [];
-    let errors = 0;
+    const errors = new Map<string, number>();
     const end = performance.now() + seconds * 1000;
     const t0 = performance.now();
+    // /healthz every 100 ms while the clients correct
+    const health: number[] = [];
+    const healthLoop = (async () => {
+      while (performance.now() < end) {
+        const s = performance.now();
+        await fetch(`${url}/healthz`).then((r) => r.arrayBuffer());
+        health.push(performance.now() - s);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     await Promise.all(
       Array.from({ length: n }, async () => {
         while (performance.now() < end) {
@@ -63,12 +75,15 @@ try {
           const r = await post(text);
           lat.push(performance.now() - s);
           if (r.ok) server.push(r.latencyMs);
-          else errors++;
+          else errors.set(r.code, (errors.get(r.code) ?? 0) + 1);
         }
       }),
     );
+    await healthLoop;
     const elapsed = (performance.now() - t0) / 1000;
-    console.log(`| ${n} | ${lat.length} | ${(lat.length / elapsed).toFixed(1)} | ${quantile(lat, 0.5).toFixed(1)} | ${quantile(lat, 0.99).toFixed(1)} | ${quantile(server, 0.5).toFixed(2)} | ${errors} |`);
+    const errorText = errors.size ? [...errors].map(([c, k]) => `${k} ${c}`).join(', ') : '0';
+    const h = `${quantile(health, 0.5).toFixed(1)} / ${quantile(health, 0.99).toFixed(1)} / ${Math.max(...health).toFixed(1)}`;
+    console.log(`| ${n} | ${lat.length} | ${(lat.length / elapsed).toFixed(1)} | ${quantile(lat, 0.5).toFixed(1)} | ${quantile(lat, 0.99).toFixed(1)} | ${quantile(server, 0.5).toFixed(2)} | ${errorText} | ${h} | ${os.loadavg()[0].toFixed(1)} |`);
   }
 
   // The safety layer alone vs the model alone, in this process, on the same texts.
@@ -94,11 +109,12 @@ try {
   await harper.close?.();
   await loaded.corrector.close?.();
 } finally {
+  await ts.stack.down(['api']); // started after the test stack, so its stop() does not know it
   await ts.stop();
 }
 
-async function post(text: string): Promise<{ ok: boolean; latencyMs: number }> {
+async function post(text: string): Promise<{ ok: boolean; latencyMs: number; code: string }> {
   const res = await fetch(`${url}/v1/corrections`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, reasonLanguage: 'ko' }) });
-  const body = (await res.json()) as { latencyMs: number };
-  return { ok: res.ok, latencyMs: body.latencyMs };
+  const body = (await res.json()) as { latencyMs: number; error?: { code: string } };
+  return { ok: res.ok, latencyMs: body.latencyMs, code: body.error?.code ?? String(res.status) };
 }

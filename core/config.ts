@@ -6,6 +6,7 @@
  * optional JSON file named by CORRECTLY_CONFIG, and the environment.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseBoolean, parseDuration } from './values';
@@ -86,6 +87,14 @@ export const SETTINGS = {
   loraBase: setting({ env: 'CORRECTLY_LORA_BASE', schema: z.string().min(1), default: 'google/gemma-3-1b-it', help: 'Base model of the LoRA fine-tune: a Hugging Face name or a local directory.' }),
   loraMaxNewTokens: setting({ env: 'CORRECTLY_LORA_MAX_NEW_TOKENS', schema: z.coerce.number().int().min(8).max(4096), default: '256', help: 'Upper bound on tokens a locally run fine-tune may generate per correction (evaluation and serving without Ollama).' }),
   loraArgs: setting({ env: 'CORRECTLY_LORA_ARGS', schema: z.string().default(''), default: '', help: 'Extra trainer arguments, space-separated (e.g. "--max-steps 500 --batch-size 4").' }),
+
+  // The engine pool (core/engines/pool.ts): corrections and other CPU-bound work run in worker threads.
+  engineThreads: setting({ env: 'ENGINE_THREADS', schema: z.coerce.number().int().min(1).max(256), default: String(availableParallelism()), help: 'Worker threads that correct, per serving API or worker process (default: the cores).' }),
+  engineTimeout: setting({ env: 'ENGINE_TIMEOUT', schema: duration, default: '10s', help: 'Time limit of one correction, queue wait included; an engine thread still running at the limit is stopped and replaced.' }),
+  engineMaxTokenChars: setting({ env: 'ENGINE_MAX_TOKEN_CHARS', schema: z.coerce.number().int().min(0), default: '64', help: 'A sentence with a longer run of non-space characters (URL, hash, no spaces) is passed through untouched; 0: no limit.' }),
+  engineWholeUpTo: setting({ env: 'ENGINE_WHOLE_UP_TO', schema: z.coerce.number().int().min(1), default: '500', help: 'Texts up to this many characters are corrected whole; longer ones sentence by sentence.' }),
+  engineModules: setting({ env: 'ENGINE_MODULES', schema: z.string().default('').transform((v) => v.split(',').map((m) => m.trim()).filter(Boolean).map((m) => path.resolve(m))), default: '', help: 'Comma-separated modules whose registerEngines(register) adds engines in the pool threads (plugins, tests).' }),
+  serveEngine: setting({ env: 'SERVE_ENGINE', schema: z.string().min(1), default: 'ensemble', help: 'Engine the serving API uses when no champion is registered, and in its place when the champion fails (default: the offline ensemble).' }),
 
   reasonLanguage: setting({ env: 'CORRECTLY_REASON_LANGUAGE', schema: z.enum(['ko', 'en']), default: 'ko', help: 'Language of explanations.' }),
   apiAdminKey: setting({ env: 'CORRECTLY_ADMIN_KEY', schema: z.string().min(16, 'must be at least 16 characters').optional(), secret: true, help: 'API key for admin endpoints.' }),

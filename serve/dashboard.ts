@@ -1,11 +1,17 @@
 /**
  * GET /v1/dashboard: the monitoring picture built from the database (drift reports, feedback,
  * latency, fallbacks, model versions with their evaluations and promotions) plus the retraining
- * runs Temporal knows about, each linked to the Temporal Web UI and MLflow.
+ * runs Temporal knows about, each linked to the Temporal Web UI and MLflow, and this API's engine
+ * threads (crashes, timeouts, restarts since it started).
+ *
+ * The fallback rate counts every request the intended model did not answer: those the base engine
+ * answered in its place and those no engine could answer (stored with engine `unavailable`).
  */
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints } from '../core/config';
+import type { PoolStatus } from '../core/engines/pool';
+import { UNAVAILABLE_ENGINE } from './service';
 
 export interface DashboardQuery {
   /** How far back the time series reach. */
@@ -50,6 +56,8 @@ export class DashboardData {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
+    /** This API's engine pool, when it has one. */
+    private readonly engines?: () => PoolStatus,
   ) {
     this.e = endpoints(config);
   }
@@ -71,6 +79,7 @@ export class DashboardData {
       window: { hours: q.hours, since: since.toISOString() },
       links: { temporalUi: this.e.temporalUiUrl, mlflow: this.e.mlflowUrl },
       totals,
+      engines: this.engines?.() ?? null,
       drift,
       feedback: { byHour: feedbackByHour, byDay: feedbackByDay },
       latencyByHour,
@@ -118,11 +127,12 @@ export class DashboardData {
       `select date_trunc('hour', created_at) as bucket, count(*) as requests,
               percentile_cont(0.5) within group (order by latency_ms) as p50,
               percentile_cont(0.95) within group (order by latency_ms) as p95,
-              avg(case when fallback then 1.0 else 0.0 end) as fallback_rate
+              avg(case when fallback then 1.0 else 0.0 end) as fallback_rate,
+              avg(case when engine = $2 then 1.0 else 0.0 end) as unavailable_rate
          from serving_request where created_at >= $1 group by 1 order by 1`,
-      [since],
+      [since, UNAVAILABLE_ENGINE],
     );
-    return rows.map((r) => ({ bucket: iso(r.bucket), requests: Number(r.requests), p50: num(r.p50), p95: num(r.p95), fallbackRate: num(r.fallback_rate) }));
+    return rows.map((r) => ({ bucket: iso(r.bucket), requests: Number(r.requests), p50: num(r.p50), p95: num(r.p95), fallbackRate: num(r.fallback_rate), unavailableRate: num(r.unavailable_rate) }));
   }
 
   private async totals(since: Date) {
@@ -131,10 +141,11 @@ export class DashboardData {
               percentile_cont(0.5) within group (order by latency_ms) as p50,
               percentile_cont(0.95) within group (order by latency_ms) as p95,
               avg(case when fallback then 1.0 else 0.0 end) as fallback_rate,
+              avg(case when engine = $2 then 1.0 else 0.0 end) as unavailable_rate,
               (select count(*) from feedback where created_at >= $1) as feedback,
               (select count(*) from feedback where created_at >= $1 and rating = 'down') as thumbs_down
          from serving_request where created_at >= $1`,
-      [since],
+      [since, UNAVAILABLE_ENGINE],
     );
     const feedback = Number(r.feedback);
     return {
@@ -142,6 +153,8 @@ export class DashboardData {
       latencyP50Ms: num(r.p50),
       latencyP95Ms: num(r.p95),
       fallbackRate: num(r.fallback_rate),
+      /** Requests no engine could answer (503), a part of the fallback rate. */
+      unavailableRate: num(r.unavailable_rate),
       feedback,
       thumbsDownRate: feedback ? Number(r.thumbs_down) / feedback : null,
     };

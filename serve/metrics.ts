@@ -1,5 +1,6 @@
 /** Prometheus metrics of one API instance (its own registry, so several can share a process in tests). */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EnginePool } from '../core/engines/pool';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -55,7 +56,52 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    engineCrashes: new Counter({
+      name: 'correctly_engine_crashes_total',
+      help: 'Engine threads that crashed on a correction (e.g. a WASM trap) and were replaced, by engine.',
+      labelNames: ['engine'] as const,
+      registers: [registry],
+    }),
+    engineTimeouts: new Counter({
+      name: 'correctly_engine_timeouts_total',
+      help: 'Corrections that ran past ENGINE_TIMEOUT; their thread was stopped and replaced. By engine.',
+      labelNames: ['engine'] as const,
+      registers: [registry],
+    }),
+    engineOverloaded: new Counter({
+      name: 'correctly_engine_overloaded_total',
+      help: 'Corrections that waited past ENGINE_TIMEOUT for a free engine thread (answered 503), by engine.',
+      labelNames: ['engine'] as const,
+      registers: [registry],
+    }),
+    engineRestarts: new Counter({
+      name: 'correctly_engine_restarts_total',
+      help: 'Engine threads started in place of one that crashed or timed out.',
+      registers: [registry],
+    }),
   };
+}
+
+/** Counts the pool's crashes, timeouts and restarts, and exposes its threads as a gauge. */
+export function observeEngines(metrics: Metrics, pool: EnginePool): void {
+  pool.on((e) => {
+    if (e.type === 'crash') metrics.engineCrashes.inc({ engine: e.engine });
+    else if (e.type === 'timeout') metrics.engineTimeouts.inc({ engine: e.engine });
+    else if (e.type === 'overloaded') metrics.engineOverloaded.inc({ engine: e.engine });
+    else metrics.engineRestarts.inc();
+  });
+  new Gauge({
+    name: 'correctly_engine_threads',
+    help: 'Engine threads: alive, ready (alive and the serving engine built), and the size the pool keeps.',
+    labelNames: ['state'] as const,
+    registers: [metrics.registry],
+    collect() {
+      const s = pool.status();
+      this.set({ state: 'alive' }, s.threads);
+      this.set({ state: 'ready' }, s.readyThreads);
+      this.set({ state: 'size' }, pool.size);
+    },
+  });
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,13 +1,21 @@
 /**
  * Model routing: serves the MLflow `champion`, switches to a newly promoted version without
- * dropping requests, and falls back to Harper (marking the response) when the model fails.
+ * dropping requests, and falls back to the base engine (SERVE_ENGINE, default the offline ensemble; marking the
+ * response) when the model fails.
+ *
+ * Every offline engine runs in the engine pool (core/engines/pool.ts), never on this event loop.
+ * When the pool fails a correction (the engine crashed on the text, ran past ENGINE_TIMEOUT, or no
+ * thread was free in time), that one request gets a clear 503; the base engine is not tried on
+ * the same text, since it runs the same linter (a text that crashes Harper crashes it again).
+ * The pool replaces the thread; later requests are served normally.
  *
  * A switch loads the new version completely before it becomes current; requests that already
  * hold the old one finish on it, and the old corrector is closed when the last of them is done.
  */
-import { createCorrector, type CorrectOptions, type Correction, type Corrector } from '../core/engines';
-import type { Config } from '../core/config';
+import type { CorrectOptions, Correction, Corrector } from '../core/engines';
+import { type Config, loadConfig } from '../core/config';
 import { loadVersionCorrector } from '../core/engines/champion';
+import { EngineFailure, EnginePool, type PoolStatus } from '../core/engines/pool';
 import type { MlflowClient } from '../core/mlflow';
 import { ApiError } from './errors';
 
@@ -20,29 +28,33 @@ interface Served {
 
 export interface RoutedCorrection {
   correction: Correction;
-  /** True when the champion should have answered but Harper did. */
+  /** True when the champion should have answered but the base engine did. */
   fallback: boolean;
   fallbackReason: string | null;
 }
 
 export interface RouterStatus {
   modelName: string;
-  /** The champion version served, null when Harper serves alone. */
+  /** The champion version served, null when the base engine serves alone. */
   modelVersion: string | null;
   engine: string;
   /** Why the champion is not served (load failure), null when it is or when none is registered. */
   unavailable: string | null;
+  /** The engine threads: whether any can correct now, crashes, timeouts, restarts. */
+  engines: PoolStatus;
 }
 
 type Log = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
 
 export class ModelRouter {
   private current: Served | null = null;
-  private harper!: Corrector;
+  private base!: Corrector;
   private unavailable: string | null = null;
   private switching: Promise<unknown> = Promise.resolve();
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** The engine threads every offline engine of this router runs in (built from the config, closed with the router). */
+  readonly engines: EnginePool;
 
   constructor(
     private readonly mlflow: MlflowClient,
@@ -50,13 +62,20 @@ export class ModelRouter {
     private readonly cacheDir: string,
     private readonly log: Log,
     private readonly retryMs = 10_000,
-    /** Where a LoRA champion runs: Ollama (OLLAMA_HOST) or the local trainer Python. */
-    private readonly config?: Config,
-  ) {}
+    /** Engine pool settings, the base engine, and where a LoRA champion runs (Ollama or the local trainer Python). */
+    private readonly config: Config = loadConfig(),
+  ) {
+    // Every thread builds the base engine before it takes requests: readiness counts those threads.
+    this.engines = EnginePool.fromConfig(config, { warm: [{ engine: config.serveEngine }] });
+    this.engines.on((e) => {
+      if (e.type === 'crash') this.log.error(`engine ${e.engine} crashed (${e.detail}); its thread is being replaced`);
+      if (e.type === 'timeout') this.log.warn(`engine ${e.engine} ran past ${e.ms} ms; its thread was stopped and is being replaced`);
+    });
+  }
 
-  /** Loads Harper and, when one is registered, the champion. Never throws for MLflow trouble: Harper serves meanwhile. */
+  /** Loads the base engine and, when one is registered, the champion. Never throws for MLflow trouble: the base engine serves meanwhile. */
   async start(): Promise<void> {
-    this.harper = await createCorrector('harper');
+    this.base = await this.engines.create(this.config.serveEngine);
     await this.loadChampionAlias();
   }
 
@@ -65,13 +84,13 @@ export class ModelRouter {
       const mv = await this.mlflow.getByAlias(this.modelName, 'champion');
       if (!mv) {
         this.unavailable = null;
-        this.log.info(`no champion registered for ${this.modelName}: serving Harper`);
+        this.log.info(`no champion registered for ${this.modelName}: serving ${this.config.serveEngine}`);
         return;
       }
       await this.reload(this.modelName, mv.version);
     } catch (e) {
       this.unavailable = `champion not loaded: ${(e as Error).message}`;
-      this.log.warn(`${this.unavailable}; serving Harper, retrying in ${this.retryMs / 1000}s`);
+      this.log.warn(`${this.unavailable}; serving ${this.config.serveEngine}, retrying in ${this.retryMs / 1000}s`);
       if (!this.closed) {
         this.retryTimer = setTimeout(() => void this.loadChampionAlias(), this.retryMs);
         this.retryTimer.unref();
@@ -83,8 +102,9 @@ export class ModelRouter {
     return {
       modelName: this.modelName,
       modelVersion: this.current?.modelVersion ?? null,
-      engine: this.current ? this.current.corrector.name : this.harper?.name ?? 'harper',
+      engine: this.current ? this.current.corrector.name : this.base?.name ?? this.config.serveEngine,
       unavailable: this.unavailable,
+      engines: this.engines.status(),
     };
   }
 
@@ -108,7 +128,7 @@ export class ModelRouter {
     if (this.current?.modelVersion === mv.version) return { modelVersion: mv.version };
     let corrector: Corrector;
     try {
-      corrector = await loadVersionCorrector(this.mlflow, mv, this.cacheDir, this.config);
+      corrector = await loadVersionCorrector(this.mlflow, mv, this.cacheDir, this.config, (name, opts) => this.engines.create(name, opts));
     } catch (e) {
       throw new ApiError(502, 'model_load_failed', `${modelName} version ${mv.version} could not be loaded: ${(e as Error).message}`);
     }
@@ -126,6 +146,7 @@ export class ModelRouter {
     if (s.inFlight === 0) void s.corrector.close?.();
   }
 
+  /** Corrects with the champion, else the base engine; an engine pool failure is a 503 (see the top). */
   async correct(text: string, opts: CorrectOptions): Promise<RoutedCorrection> {
     const s = this.current;
     let failure: string | null = this.unavailable;
@@ -134,6 +155,7 @@ export class ModelRouter {
       try {
         return { correction: await s.corrector.correct(text, opts), fallback: false, fallbackReason: null };
       } catch (e) {
+        if (e instanceof EngineFailure) throw engineUnavailable(e);
         failure = `model v${s.modelVersion} failed: ${(e as Error).message}`;
         this.log.error(failure);
       } finally {
@@ -141,7 +163,11 @@ export class ModelRouter {
         if (s.retired && s.inFlight === 0) void s.corrector.close?.();
       }
     }
-    return { correction: await this.harper.correct(text, opts), fallback: failure !== null, fallbackReason: failure };
+    try {
+      return { correction: await this.base.correct(text, opts), fallback: failure !== null, fallbackReason: failure };
+    } catch (e) {
+      throw e instanceof EngineFailure ? engineUnavailable(e) : e;
+    }
   }
 
   async close(): Promise<void> {
@@ -150,6 +176,19 @@ export class ModelRouter {
     await this.switching;
     if (this.current) this.retire(this.current);
     this.current = null;
-    await this.harper?.close?.();
+    await this.base?.close?.();
+    await this.engines.close();
   }
+}
+
+const ENGINE_FAILURE_CODES = { crash: 'engine_crashed', timeout: 'engine_timeout', overloaded: 'engine_busy', closed: 'shutting_down' } as const;
+
+/** What the client is told when the pool could not correct its text. */
+function engineUnavailable(e: EngineFailure): ApiError {
+  const advice =
+    e.kind === 'crash' ? 'nothing was corrected; try again, or send a shorter text'
+    : e.kind === 'timeout' ? 'nothing was corrected; send a shorter text, or try again'
+    : e.kind === 'overloaded' ? 'the server is busy; try again in a moment'
+    : 'the server is shutting down; try again';
+  return new ApiError(503, ENGINE_FAILURE_CODES[e.kind], `the correction engine could not answer: ${e.message}; ${advice}`);
 }

@@ -16,7 +16,7 @@ import { openDatabase } from '../entities/data-source';
 import { clientId } from './auth';
 import { DashboardData } from './dashboard';
 import { ApiError, toApiError } from './errors';
-import { createMetrics, type Metrics } from './metrics';
+import { createMetrics, type Metrics, observeEngines } from './metrics';
 import { ModelRouter } from './router';
 import { adminRoutes } from './routes/admin';
 import { correctionRoutes } from './routes/corrections';
@@ -64,6 +64,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
   });
   const mlflow = new MlflowClient(e.mlflowUrl);
   const router = new ModelRouter(mlflow, config.mlflowModelName, e.modelsDir, app.log, opts.championRetryMs, config);
+  observeEngines(metrics, router.engines);
 
   try {
     // JSON must be valid UTF-8: Node would otherwise swap bad bytes for U+FFFD and correct garbage.
@@ -130,7 +131,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
     feedbackRoutes(app, ctx);
     adminRoutes(app, { router, metrics, adminKey: config.apiAdminKey });
     healthRoutes(app, ctx);
-    dashboardRoutes(app, new DashboardData(db, config));
+    dashboardRoutes(app, new DashboardData(db, config, () => router.engines.status()));
 
     const host = opts.host ?? config.bindHost;
     await app.listen({ host, port: opts.port ?? config.apiPort });

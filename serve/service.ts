@@ -1,6 +1,9 @@
 /**
  * One correction, end to end, for every endpoint that corrects (REST and OpenAI-compatible):
- * safety layer → routed model (champion, or Harper as fallback) → stored redacted → metrics.
+ * safety layer → routed model (champion, or the base engine as fallback) → stored redacted → metrics.
+ * A request the engines could not answer (503: crash, time limit, overload) is stored too, as a
+ * fallback with engine `unavailable` and its text unchanged, so the dashboard's and the drift
+ * check's fallback rates count it.
  */
 import { performance } from 'node:perf_hooks';
 import type { Edit, ReasonLanguage } from '../core/engines';
@@ -43,7 +46,13 @@ export async function correctOne(
   const screened = screenText(text, ctx.policy, field);
   for (const r of screened.redactions) ctx.metrics.redactions.inc({ type: r.type });
   const t1 = performance.now();
-  const routed = await ctx.router.correct(screened.text, { reasonLanguage });
+  let routed: Awaited<ReturnType<ModelRouter['correct']>>;
+  try {
+    routed = await ctx.router.correct(screened.text, { reasonLanguage });
+  } catch (e) {
+    if (e instanceof ApiError && e.statusCode === 503) await recordFailure(ctx, req, screened.text, reasonLanguage, e, performance.now() - t0, screened.redactions.length);
+    throw e;
+  }
   const t2 = performance.now();
   const c = routed.correction;
   const latencyMs = Math.round((t2 - t0) * 1000) / 1000;
@@ -80,4 +89,29 @@ export async function correctOne(
     redactions: screened.redactions,
     profanityMasked: screened.profanityMasked,
   };
+}
+
+/** Engine name stored for requests no engine answered. */
+export const UNAVAILABLE_ENGINE = 'unavailable';
+
+async function recordFailure(ctx: CorrectionContext, req: { requestId: string; client: string; endpoint: string }, text: string, reasonLanguage: ReasonLanguage, e: ApiError, ms: number, redactions: number): Promise<void> {
+  const status = ctx.router.status();
+  ctx.metrics.corrections.inc({ engine: UNAVAILABLE_ENGINE, model_version: status.modelVersion ?? 'none', fallback: 'true', endpoint: req.endpoint });
+  try {
+    await ctx.store.saveRequest({
+      id: req.requestId,
+      inputRedacted: text,
+      output: text,
+      reason: `${e.code}: ${e.message}`.slice(0, 2000),
+      engine: UNAVAILABLE_ENGINE,
+      modelVersion: status.modelVersion,
+      reasonLanguage,
+      latencyMs: Math.round(ms * 1000) / 1000,
+      fallback: true,
+      redactions,
+      client: req.client,
+    });
+  } catch {
+    // the client gets the engine's 503 either way; a storage failure is not a second error to report
+  }
 }

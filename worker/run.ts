@@ -24,6 +24,14 @@ export interface WorkerHandle {
 export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const deps = createDeps(config);
+  if (kind === 'cpu') {
+    // Corrections and heavy pure CPU work of the activities run in these threads: this event loop
+    // completes workflow tasks and must not wait behind them (TMPRL1104).
+    deps.engines().on((e) => {
+      if (e.type === 'crash') console.warn(`engine ${e.engine} crashed (${e.detail}); its thread is being replaced`);
+      if (e.type === 'timeout') console.warn(`engine ${e.engine} ran past ${e.ms} ms; its thread was stopped and is being replaced`);
+    });
+  }
   // CPU, memory and GPU sampled during activities: Prometheus /metrics and MLflow system metrics.
   const monitor = new ResourceMonitor({ worker: `${kind}-worker@${process.pid}`, intervalMs: config.resourceSampleInterval, mlflow: deps.mlflow, log: (m) => console.warn(m) });
   if (config.workerMetricsPort) await monitor.listen(config.workerMetricsPort);

@@ -8,6 +8,14 @@
  *   {input, corrected, reason, edits, engine, modelVersion}
  * (input/corrected/edits on the plain text; with --tokenized also "tokenized": the tokenized output).
  * Bad input (unknown engine, missing file, invalid model) prints one `error: …` line, exit 2.
+ *
+ * Offline engines run in an engine thread (core/engines/pool.ts), each line within ENGINE_TIMEOUT.
+ * A line the engine crashes on or cannot finish in time is written unchanged (in --jsonl with an
+ * "error" field) and said on stderr; the run goes on. With --threads N, N lines are corrected at
+ * once (output still in input order): faster, but not reproducible to the last sentence, since
+ * Harper's answers depend on what its linter linted before; one thread (the default) gives the same
+ * output every run. Engines the pool does not build (champion, openai, ollama: network-bound) run
+ * in this process, one line at a time.
  */
 import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -15,11 +23,12 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createCorrector as defaultCreateCorrector, DEFAULT_ENGINE, EngineConfigError, engineNames, type CreateCorrectorOptions } from '../../core/engines';
-import { endpoints, loadConfig } from '../../core/config';
-import { type Corrector, DEFAULT_REASON_LANGUAGE, reasonLanguageSchema, type ReasonLanguage } from '../../core/engines/types';
+import { endpoints } from '../../core/config';
+import { EngineFailure, EnginePool, PooledCorrector } from '../../core/engines/pool';
+import { type Correction, type Corrector, DEFAULT_REASON_LANGUAGE, reasonLanguageSchema, type ReasonLanguage } from '../../core/engines/types';
 import { correctionReason } from '../../core/engines/reasons';
 import { detokenize, tokenize } from '../../core/text/tokenize';
-import { UsageError, action } from './util';
+import { UsageError, action, cliConfig } from './util';
 
 export interface CorrectCommandOptions {
   engine?: string;
@@ -30,13 +39,15 @@ export interface CorrectCommandOptions {
   reasonLanguage?: string;
   model?: string;
   modelVersion?: string;
+  threads?: string;
 }
 
 export interface CorrectDeps {
-  /** Engine lookup; defaults to core/engines createCorrector (the lead's registry). */
+  /** Engine lookup; defaults to the engine pool for the engines it builds, else core/engines createCorrector. */
   createCorrector?: (name: string, opts: CreateCorrectorOptions) => Promise<Corrector>;
   stdin?: Readable;
   stdout?: Writable;
+  stderr?: Writable;
 }
 
 function openInput(path: string, stdin: Readable): Readable {
@@ -71,65 +82,98 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** The LanguageTool server of the configuration (LANGUAGETOOL_URL, or the stack's on LANGUAGETOOL_PORT). */
-function languagetoolUrl(): string {
-  return endpoints(loadConfig()).languagetoolUrl;
-}
-
 /** Runs the command: reads lines, corrects them, writes the results. */
 export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps = {}): Promise<void> {
   const engine = opts.engine ?? DEFAULT_ENGINE;
   const lang = reasonLanguageSchema.safeParse(opts.reasonLanguage ?? DEFAULT_REASON_LANGUAGE);
   if (!lang.success) throw new UsageError(`--reason-language must be ko or en, got ${JSON.stringify(opts.reasonLanguage)}`);
   const reasonLanguage: ReasonLanguage = lang.data;
-  const create = deps.createCorrector ?? defaultCreateCorrector;
+  const threads = Number(opts.threads ?? 1);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UsageError(`--threads must be a whole number from 1 to 256, got ${JSON.stringify(opts.threads)}`);
   if (!deps.createCorrector && !engineNames().includes(engine)) {
     throw new UsageError(`unknown engine "${engine}" (available: ${engineNames().join(', ')})`);
   }
   const input = openInput(opts.input ?? '-', deps.stdin ?? process.stdin);
+  let pool: EnginePool | undefined;
   let corrector: Corrector;
   try {
-    corrector = await create(engine, { modelPath: opts.model, modelVersion: opts.modelVersion ?? null, languagetoolUrl: languagetoolUrl() });
+    let create = deps.createCorrector ?? defaultCreateCorrector;
+    if (!deps.createCorrector) {
+      // with --threads N, threads start as lines queue up: a one-line run starts one
+      pool = EnginePool.fromConfig(cliConfig(), { threads, minThreads: 1 });
+      if ((await pool.engineNames()).includes(engine)) create = pool.create.bind(pool);
+      else {
+        await pool.close();
+        pool = undefined;
+      }
+    }
+    corrector = await create(engine, { modelPath: opts.model, modelVersion: opts.modelVersion ?? null, languagetoolUrl: endpoints(cliConfig()).languagetoolUrl });
   } catch (e) {
     input.destroy();
+    await pool?.close();
     if (e instanceof EngineConfigError) throw new UsageError(e.message);
     throw e;
   }
+  const stderr = deps.stderr ?? process.stderr;
+  let failed = 0;
   try {
     const { out, done } = await openOutput(opts.output ?? '-', deps.stdout ?? process.stdout);
     try {
       const lines = createInterface({ input, crlfDelay: Infinity });
-      for await (const raw of lines) {
+      /** One output line (with its newline) for one input line. */
+      const render = async (raw: string, lineNo: number): Promise<string> => {
         const line = raw.replace(/\r$/, '');
         const text = opts.tokenized ? detokenize(line) : line;
         if (!text.trim()) {
           const empty = { input: text, corrected: text, reason: correctionReason([], reasonLanguage), edits: [], engine: corrector.name, modelVersion: opts.modelVersion ?? null };
-          await write(out, opts.jsonl ? JSON.stringify(opts.tokenized ? { ...empty, tokenized: '' } : empty) + '\n' : '\n');
-          continue;
+          return opts.jsonl ? JSON.stringify(opts.tokenized ? { ...empty, tokenized: '' } : empty) + '\n' : '\n';
         }
-        const c = await corrector.correct(text, { reasonLanguage });
+        let c: Correction;
+        let error: string | undefined;
+        try {
+          c = await corrector.correct(text, { reasonLanguage });
+        } catch (e) {
+          if (!(e instanceof EngineFailure)) throw e;
+          failed++;
+          error = e.message;
+          stderr.write(`line ${lineNo}: left unchanged: ${e.message}\n`);
+          c = { input: text, corrected: text, edits: [], reason: '', engine: corrector.name, modelVersion: opts.modelVersion ?? null };
+        }
         const shown = opts.tokenized ? tokenize(c.corrected) : c.corrected;
-        if (opts.jsonl) {
-          const record = {
-            input: c.input,
-            corrected: c.corrected,
-            reason: c.reason,
-            edits: c.edits,
-            engine: c.engine,
-            modelVersion: c.modelVersion,
-            ...(c.systems ? { systems: c.systems } : {}),
-            ...(c.unavailable ? { unavailable: c.unavailable } : {}),
-            ...(opts.tokenized ? { tokenized: shown } : {}),
-          };
-          await write(out, JSON.stringify(record) + '\n');
-        } else await write(out, shown + '\n');
+        if (!opts.jsonl) return shown + '\n';
+        const record = {
+          input: c.input,
+          corrected: c.corrected,
+          reason: c.reason,
+          edits: c.edits,
+          engine: c.engine,
+          modelVersion: c.modelVersion,
+          ...(c.systems ? { systems: c.systems } : {}),
+          ...(c.unavailable ? { unavailable: c.unavailable } : {}),
+          ...(opts.tokenized ? { tokenized: shown } : {}),
+          ...(error ? { error } : {}),
+        };
+        return JSON.stringify(record) + '\n';
+      };
+      // Up to one line per pool thread in flight; written in input order.
+      const window = corrector instanceof PooledCorrector ? corrector.parallelism : 1;
+      const inFlight: Promise<string>[] = [];
+      let lineNo = 0;
+      for await (const raw of lines) {
+        const p = render(raw, ++lineNo);
+        p.catch(() => {}); // awaited below, in order; this only keeps an early rejection from counting as unhandled
+        inFlight.push(p);
+        if (inFlight.length >= window) await write(out, await inFlight.shift()!);
       }
+      while (inFlight.length) await write(out, await inFlight.shift()!);
     } finally {
       await done();
     }
   } finally {
     await corrector.close?.();
+    await pool?.close();
   }
+  if (failed) stderr.write(`${failed} line${failed === 1 ? '' : 's'} could not be corrected and ${failed === 1 ? 'was' : 'were'} written unchanged\n`);
 }
 
 export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
@@ -144,6 +188,7 @@ export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
     .option('--reason-language <lang>', 'language of the reasons: ko or en', DEFAULT_REASON_LANGUAGE)
     .option('--model <file>', 'rule model JSON (engine rules)')
     .option('--model-version <version>', 'model version to report in --jsonl records')
+    .option('--threads <n>', 'engine threads correcting lines at once (faster; more than 1 is not reproducible to the last sentence)', '1')
     // Usage errors caught by commander itself (unknown option, option without its value) exit 2 too.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(action((opts: CorrectCommandOptions) => runCorrect(opts, deps)));

@@ -13,7 +13,7 @@ import { createLlmCorrector } from '../providers/index';
 import { downloadArtifactDir } from '../providers/files';
 import { createLocalCorrector } from '../providers/transformers';
 import { trainerPython } from '../trainer-python';
-import { createCorrector, EngineConfigError, registerEngine } from './index';
+import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine } from './index';
 import { RuleModel } from './rules';
 import type { Corrector } from './types';
 
@@ -58,8 +58,11 @@ export async function loadLoraModelDir(mlflow: MlflowClient, run: MlflowRun, cac
   return dir;
 }
 
+/** Builds an engine by name: createCorrector here, or an engine pool's create (off the event loop). */
+export type CorrectorFactory = (name: string, opts: CreateCorrectorOptions) => Promise<Corrector>;
+
 /** The model a training run logged, as a corrector reporting `modelVersion`. */
-export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string, config: Config = loadConfig()): Promise<Corrector> {
+export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string, config: Config = loadConfig(), create: CorrectorFactory = createCorrector): Promise<Corrector> {
   const run = await mlflow.getRun(runId);
   if (runTrainer(run) === 'lora') {
     const modelDir = await loadLoraModelDir(mlflow, run, cacheDir ?? path.join(os.tmpdir(), 'correctly-models'));
@@ -72,25 +75,25 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
     });
   }
   // a rules run's model is the learned patterns of the ensemble
-  return createCorrector('ensemble', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion, languagetoolUrl: endpoints(config).languagetoolUrl });
+  return create('ensemble', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion, languagetoolUrl: endpoints(config).languagetoolUrl });
 }
 
 /**
  * The corrector for a registered version: its model deployed in Ollama when the deploy stage put it
  * there (tag `ollama_model`) and OLLAMA_HOST is set, else the run's model run here.
  */
-export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModelVersion, cacheDir?: string, config: Config = loadConfig()): Promise<Corrector> {
+export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModelVersion, cacheDir?: string, config: Config = loadConfig(), create: CorrectorFactory = createCorrector): Promise<Corrector> {
   if (!mv.run_id) throw new EngineConfigError(`${mv.name} version ${mv.version} has no training run`);
   const ollamaModel = mv.tags.find((t) => t.key === 'ollama_model')?.value;
   if (ollamaModel && config.ollamaHost) return createLlmCorrector('ollama', config, { model: String(ollamaModel), modelVersion: mv.version });
-  return loadRunCorrector(mlflow, mv.run_id, mv.version, cacheDir, config);
+  return loadRunCorrector(mlflow, mv.run_id, mv.version, cacheDir, config, create);
 }
 
 /** A corrector for the version behind `alias`, or null when the alias is not set. */
-export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string, config?: Config): Promise<LoadedModel | null> {
+export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string, config?: Config, create?: CorrectorFactory): Promise<LoadedModel | null> {
   const mv = await mlflow.getByAlias(modelName, alias);
   if (!mv?.run_id) return null;
-  return { corrector: await loadVersionCorrector(mlflow, mv, cacheDir, config), modelVersion: mv.version };
+  return { corrector: await loadVersionCorrector(mlflow, mv, cacheDir, config, create), modelVersion: mv.version };
 }
 
 registerEngine('champion', {

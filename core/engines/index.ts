@@ -15,7 +15,9 @@ import { HarperCorrector, type HarperOptions } from './harper';
 import { LanguageToolClient } from './languagetool';
 import { FirstSuggestionScorer } from './prior-scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
+import { segmented, type SegmentOptions } from './segment';
 import type { Corrector } from './types';
+import { type Config, endpoints } from '../config';
 
 export * from './types';
 
@@ -42,6 +44,10 @@ export interface CreateCorrectorOptions {
   harper?: HarperOptions;
   /** Order of Harper and the rules (engine 'rules'). */
   order?: RuleCorrectorOptions['order'];
+  /** Long inputs sentence by sentence, over-long tokens untouched (./segment); false: the engine sees every text whole. */
+  segment?: SegmentOptions | false;
+  /** Config values an engine needs (e.g. a server URL); pool threads pass their pool's config. Unset: the engine may loadConfig(). */
+  config?: Config;
 }
 
 export interface EngineFactory {
@@ -67,7 +73,7 @@ export async function createCorrector(name: string, opts: CreateCorrectorOptions
   const factory = engines.get(name);
   if (!factory) throw new EngineConfigError(`unknown engine "${name}" (available: ${engineNames().join(', ')})`);
   try {
-    return await factory.create(opts);
+    return segmented(await factory.create(opts), opts.segment);
   } catch (e) {
     if (e instanceof RuleModelError) throw new EngineConfigError(e.message);
     throw e;
@@ -91,12 +97,18 @@ function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
   return null;
 }
 
+/** The LanguageTool server an engine should use: given, or the config's (LANGUAGETOOL_URL or the stack's). */
+function languagetoolOf(opts: CreateCorrectorOptions): LanguageToolClient | null {
+  const url = opts.languagetoolUrl ?? (opts.config ? endpoints(opts.config).languagetoolUrl : null);
+  return url ? new LanguageToolClient(url) : null;
+}
+
 registerEngine('ensemble', {
   description: 'the default offline engine: Harper, LanguageTool and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
   create: async (opts) => {
     const ensemble = new EnsembleCorrector({
       harperOptions: opts.harper,
-      languagetool: opts.languagetoolUrl ? new LanguageToolClient(opts.languagetoolUrl) : null,
+      languagetool: languagetoolOf(opts),
       patterns: patternsOf(opts),
       modelVersion: opts.modelVersion ?? null,
     });
@@ -108,8 +120,9 @@ registerEngine('ensemble', {
 registerEngine('languagetool', {
   description: 'LanguageTool alone, its first suggestions applied as they come (a baseline; needs LANGUAGETOOL_URL or the stack part)',
   create: async (opts) => {
-    if (!opts.languagetoolUrl) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
-    return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool: new LanguageToolClient(opts.languagetoolUrl), scorer: new FirstSuggestionScorer(), vetoes: false });
+    const languagetool = languagetoolOf(opts);
+    if (!languagetool) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
+    return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool, scorer: new FirstSuggestionScorer(), vetoes: false });
   },
 });
 

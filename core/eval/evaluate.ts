@@ -8,6 +8,7 @@ import path from 'node:path';
 import { sha256 } from '../ids';
 import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
+import { PooledCorrector } from '../engines/pool';
 import type { Corrector, ReasonLanguage } from '../engines/types';
 import { MalformedOutputError } from '../providers/errors';
 
@@ -73,7 +74,9 @@ export function heldoutEvalSet(name: string, pairs: { awkward: string; corrected
 /**
  * Runs `corrector` over the set. `onProgress` is called after every sentence (activities
  * heartbeat there; the SDK throttles), and an aborted `signal` stops between sentences, so a
- * cancelled or timed-out activity does not keep a slow generative model busy.
+ * cancelled or timed-out activity does not keep a slow generative model busy. An engine in the
+ * engine pool corrects as many sentences at once as the pool has threads (outputs keep their
+ * order; each latency is that sentence's own); other correctors one at a time.
  */
 export async function runSystem(corrector: Corrector, set: EvalSet, reasonLanguage: ReasonLanguage, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<SystemOutputs> {
   let invalidOutputs = 0;
@@ -89,21 +92,43 @@ export async function runSystem(corrector: Corrector, set: EvalSet, reasonLangua
       return text;
     }
   };
-  const outputs: string[] = [];
-  const latenciesMs: number[] = [];
+  const concurrency = corrector instanceof PooledCorrector ? corrector.parallelism : 1;
   const total = set.inputs.length + set.correct.length;
-  for (const [i, text] of set.inputs.entries()) {
+  let done = 0;
+  const latenciesMs = new Array<number>(set.inputs.length);
+  const outputs = await mapInOrder(set.inputs, concurrency, async (text, i) => {
     const t0 = performance.now();
-    outputs.push(text.trim() ? await correct(text) : text);
-    latenciesMs.push(performance.now() - t0);
-    onProgress?.(i + 1, total);
-  }
-  const correctOutputs: string[] = [];
-  for (const [i, text] of set.correct.entries()) {
-    correctOutputs.push(await correct(text));
-    onProgress?.(set.inputs.length + i + 1, total);
-  }
+    const out = text.trim() ? await correct(text) : text;
+    latenciesMs[i] = performance.now() - t0;
+    onProgress?.(++done, total);
+    return out;
+  });
+  const correctOutputs = await mapInOrder(set.correct, concurrency, async (text) => {
+    const out = await correct(text);
+    onProgress?.(++done, total);
+    return out;
+  });
   return { outputs, correctOutputs, latenciesMs, invalidOutputs };
+}
+
+/** fn over items, at most `concurrency` at a time, results in the items' order; the first error stops the rest. */
+export async function mapInOrder<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
+  return out;
 }
 
 /** runSystem with a file cache keyed by system id and eval-set digest. */

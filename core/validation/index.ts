@@ -36,6 +36,7 @@ import {
   type StageReport,
 } from './types';
 import { checkUnchanged } from './unchanged';
+import { loopYielder } from '../yield';
 
 export * from './types';
 export { DEFAULT_VALIDATION_CONFIG, parseValidationConfig, ValidationConfigSchema, type ValidationConfig, type ValidationConfigInput } from './config';
@@ -104,9 +105,10 @@ export async function validateBatch(samples: readonly unknown[], opts: ValidateO
     throw new Error('validateBatch: nearDuplicate is enabled but no vectorIndex was given (pass a ChromaVectorIndex, an InMemoryVectorIndex for tests, or set nearDuplicate.enabled: false)');
   }
 
-  // 1–7: cheap checks, in chunks so the event loop (heartbeats) keeps running.
+  // 1–7: cheap checks, yielding every 20 ms so the event loop (heartbeats, workflow tasks) keeps running.
   const results: SampleResult[] = [];
   const batchOrder = new Map<string, number>();
+  const breathe = loopYielder();
   for (let start = 0; start < samples.length; start += CHECK_CHUNK) {
     const t0 = performance.now();
     const end = Math.min(samples.length, start + CHECK_CHUNK);
@@ -117,6 +119,7 @@ export async function validateBatch(samples: readonly unknown[], opts: ValidateO
         r.status = 'rejected';
       } else batchOrder.set(r.id, i);
       results.push(r);
+      await breathe();
     }
     timings.checks += performance.now() - t0;
     opts.onProgress?.({ phase: 'checks', done: end, total: samples.length });

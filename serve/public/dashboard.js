@@ -43,9 +43,17 @@ async function load() {
   const t = d.totals;
   const cards = [
     ['Requests', t.requests], ['Latency p50', ms(t.latencyP50Ms)], ['Latency p95', ms(t.latencyP95Ms)],
-    ['Fallback rate', pct(t.fallbackRate)], ['Feedback', t.feedback], ['Thumbs-down rate', pct(t.thumbsDownRate)],
+    ['Fallback rate', pct(t.fallbackRate)], ['No engine answered', pct(t.unavailableRate)], ['Feedback', t.feedback], ['Thumbs-down rate', pct(t.thumbsDownRate)],
     ['Drift reports', d.drift.length], ['Champion', d.modelVersions.filter((v) => v.status === 'champion').map((v) => `v${v.version}`).join(', ') || 'none'],
   ];
+  // This API's engine threads since it started (Prometheus: correctly_engine_*).
+  const e = d.engines;
+  if (e) {
+    cards.push(
+      ['Engine threads ready', `${e.readyThreads} / ${e.threads}${e.ready ? '' : ' (not ready)'}`],
+      ['Engine crashes', e.crashes], ['Engine timeouts', e.timeouts], ['Engine restarts', e.restarts], ['Engine overloaded', e.overloaded],
+    );
+  }
   for (const [k, v] of cards) {
     const div = document.createElement('div');
     div.innerHTML = '<dt></dt><dd></dd>';
@@ -97,6 +105,7 @@ async function load() {
       { label: 'p50 ms', data: d.latencyByHour.map((b) => b.p50), yAxisID: 'ms', borderColor: PALETTE[0], backgroundColor: PALETTE[0] },
       { label: 'p95 ms', data: d.latencyByHour.map((b) => b.p95), yAxisID: 'ms', borderColor: PALETTE[1], backgroundColor: PALETTE[1] },
       { label: 'fallback rate', data: d.latencyByHour.map((b) => b.fallbackRate), yAxisID: 'rate', borderDash: [4, 4], borderColor: PALETTE[2], backgroundColor: PALETTE[2] },
+      { label: 'no engine answered', data: d.latencyByHour.map((b) => b.unavailableRate), yAxisID: 'rate', borderDash: [2, 2], borderColor: '#d22', backgroundColor: '#d22' },
     ],
     { scales: { ms: { position: 'left', beginAtZero: true }, rate: { position: 'right', min: 0, max: 1 } } },
   );

@@ -1,4 +1,10 @@
-/** Liveness, readiness (database reachable, a corrector loaded) and Prometheus metrics. */
+/**
+ * Liveness, readiness and Prometheus metrics.
+ * Ready: the database answers and at least one engine thread can correct now (it has built the
+ * serving engine and is alive); otherwise 503 with the reason, e.g. while the pool replaces a
+ * crashed thread and no other one is ready. /healthz only says the process answers: it never
+ * waits for a correction (those run in the engine threads).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics';
 import type { ModelRouter } from '../router';
@@ -14,6 +20,10 @@ export function healthRoutes(app: FastifyInstance, ctx: { router: ModelRouter; s
     } catch (e) {
       reply.code(503);
       return { status: 'not_ready', reason: `database unreachable: ${(e as Error).message}`, model };
+    }
+    if (!model.engines.ready) {
+      reply.code(503);
+      return { status: 'not_ready', reason: model.engines.reason, model };
     }
     return { status: 'ready', model };
   });

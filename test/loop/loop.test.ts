@@ -104,7 +104,7 @@ describe('monitoring and the retraining loop', () => {
     }
     const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 3600, minSamples: 30 });
     expect(out.skipped).toBeNull();
-    expect(out.drifted).toBe(false);
+    expect(out.drifted, `calm traffic judged drifted: ${out.reasons.join('; ')}`).toBe(false);
     expect(out.championVersion).toBe('1');
     expect(out.signaled).toBe(false);
     seen.calmReport = out.reportId;

@@ -1,6 +1,10 @@
 /**
- * The whole retraining pipeline on the real stack: Temporal dev server, PGlite, MLflow, Chroma, DVC.
+ * The whole retraining pipeline on the real stack: Temporal dev server, PGlite, MLflow, Chroma, DVC,
+ * and a real worker process whose log is kept: CPU-bound activity work (correction, scoring,
+ * training) runs in its engine pool, so no workflow task waits behind it (no TMPRL1104 warning).
  */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -20,9 +24,14 @@ describe('retraining pipeline end to end', () => {
   let h: PipelineHarness;
   let result: PipelineResult;
   let workflowId: string;
+  let worker: ChildProcess;
+  /** The worker's stdout and stderr (the Temporal core writes its warnings to stderr). */
+  let workerLog = '';
   beforeAll(async () => {
     h = await startPipelineHarness();
-    await h.startWorker('cpu');
+    worker = await h.spawnWorker('cpu');
+    worker.stdout!.on('data', (d) => (workerLog += d));
+    worker.stderr!.on('data', (d) => (workerLog += d));
     const run = await h.client.startPipeline({ samples: 400, seed: 7, reasonLanguage: 'ko', trigger: 'e2e test' }, { workflowId: 'e2e-pipeline-1' });
     workflowId = run.workflowId;
     result = await run.result();
@@ -102,5 +111,17 @@ describe('retraining pipeline end to end', () => {
     expect((await mlflow.getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('1');
     const v2 = await mlflow.getModelVersion(h.config.mlflowModelName, second.candidateVersion);
     expect(v2.tags.find((t) => t.key === 'gate')?.value).toBe('rejected');
+  });
+
+  // Last: it stops the worker, after every pipeline of this file ran on it.
+  it('the worker never warned that a workflow task took over 5 seconds (TMPRL1104)', async () => {
+    if (worker.exitCode === null && worker.signalCode === null) {
+      const exited = once(worker, 'exit');
+      worker.kill('SIGTERM');
+      await exited;
+    }
+    // the log was captured to the end: the worker's own last line is in it
+    expect(workerLog).toContain('correctly cpu worker stopped');
+    expect(workerLog).not.toMatch(/TMPRL1104|Workflow task duration exceeded/);
   });
 });
