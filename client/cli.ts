@@ -14,6 +14,7 @@ import { registerSchedule } from './commands/schedule';
 import { registerController } from './commands/controller';
 import { registerStage } from './commands/stage';
 import { registerServe } from './commands/serve';
+import { registerApiKey } from './commands/apikey';
 
 const program = new Command('correctly')
   .description('Correctly: corrects awkward English, explains why, and retrains itself through Temporal workflows')
@@ -30,5 +31,6 @@ registerSchedule(program);
 registerController(program);
 registerStage(program);
 registerServe(program);
+registerApiKey(program);
 
 await program.parseAsync(process.argv);

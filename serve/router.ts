@@ -8,7 +8,7 @@
 import { createCorrector, type CorrectOptions, type Correction, type Corrector } from '../core/engines';
 import type { Config } from '../core/config';
 import { loadVersionCorrector } from '../core/engines/champion';
-import type { MlflowClient } from '../core/mlflow';
+import type { MlflowClient, MlflowError } from '../core/mlflow';
 import { ApiError } from './errors';
 
 interface Served {
@@ -101,7 +101,10 @@ export class ModelRouter {
     }
     const mv = version
       ? await this.mlflow.getModelVersion(modelName, version).catch((e) => {
-          throw new ApiError(404, 'model_version_not_found', `${modelName} version ${version}: ${(e as Error).message}`);
+          // The registry's own message (endpoint, error codes) stays in the log, not in the answer.
+          this.log.warn(`reload of ${modelName} v${version}: ${(e as Error).message}`);
+          if ((e as MlflowError).status === 404) throw new ApiError(404, 'model_version_not_found', `${modelName} has no version ${version} in the model registry`);
+          throw new ApiError(502, 'registry_unavailable', 'the model registry did not answer; try again');
         })
       : await this.mlflow.getByAlias(modelName, 'champion');
     if (!mv?.run_id) throw new ApiError(404, 'model_version_not_found', `${modelName}: no ${version ? `version ${version}` : 'champion'} with a training run`);

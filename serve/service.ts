@@ -21,7 +21,7 @@ export interface CorrectionResponse {
   engine: string;
   fallback: boolean;
   latencyMs: number;
-  redactions: { type: string; start: number; end: number }[];
+  redactions: { type: string; start: number; end: number; source: { start: number; end: number } }[];
   profanityMasked: boolean;
 }
 
@@ -34,7 +34,7 @@ export interface CorrectionContext {
 
 export async function correctOne(
   ctx: CorrectionContext,
-  req: { requestId: string; client: string; endpoint: string },
+  req: { requestId: string; client: string; endpoint: string; feedbackTokenHash?: string },
   text: string,
   reasonLanguage: ReasonLanguage,
   field = 'text',
@@ -60,6 +60,7 @@ export async function correctOne(
       fallback: routed.fallback,
       redactions: screened.redactions.length,
       client: req.client,
+      feedbackTokenHash: req.feedbackTokenHash ?? null,
     });
   } catch (e) {
     // Feedback is tied to the stored row: a correction we cannot store is not answered.

@@ -1,9 +1,12 @@
 /**
  * The OpenAI-compatible endpoints through the official `openai` SDK (what OpenWebUI speaks):
- * models list, non-streamed and streamed chat completions, errors as SDK exceptions.
+ * models list, non-streamed and streamed chat completions in Markdown, usage, n, max_tokens and
+ * stream_options as OpenAI handles them, OpenWebUI's background tasks answered in their own shape
+ * (never corrected, never stored), errors as SDK exceptions.
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTokens } from '../../core/validation/tokens';
 import type { ServingApi } from '../../serve/server';
 import { post, registerRulesVersion, type ServeHarness, startServeHarness } from './support';
 
@@ -21,10 +24,14 @@ beforeAll(async () => {
 afterAll(async () => h?.stop(), 60_000);
 
 const SENTENCE = 'Yesterday she walked to store and buy some apple.';
+/** The Markdown the chat shows for SENTENCE: the sentence, then one line per edit with its reason. */
 const expected = async (reasonLanguage: 'en' | 'ko') => {
   const r = await post(`${api.url}/v1/corrections`, { text: SENTENCE, reasonLanguage });
-  return { content: r.json.reason ? `${r.json.corrected}\n\n${r.json.reason}` : r.json.corrected, corrected: r.json.corrected as string };
+  const mark = (s: string, m: string) => (s.trim() ? `${m}${s.trim()}${m}` : '∅');
+  const lines = r.json.edits.map((e: { before: string; after: string; reason: string }) => `- ${mark(e.before, '~~')} → ${mark(e.after, '**')}: ${e.reason}`);
+  return { content: `${r.json.corrected}\n\n${lines.join('\n')}`, corrected: r.json.corrected as string };
 };
+const requestRows = async () => Number((await h.db.query('select count(*) as n from serving_request'))[0].n);
 
 describe('OpenAI-compatible API through the openai SDK', () => {
   it('lists the models', async () => {
@@ -48,12 +55,14 @@ describe('OpenAI-compatible API through the openai SDK', () => {
     expect(res.object).toBe('chat.completion');
     expect(res.choices[0].message.role).toBe('assistant');
     expect(res.choices[0].message.content).toBe(want.content);
+    expect(res.choices[0].message.content).toContain('∅ → **the**: '); // the inserted article, marked, with its reason
     expect(res.choices[0].finish_reason).toBe('stop');
-    const extra = (res as unknown as { correctly: { requestId: string; modelVersion: string; engine: string } }).correctly;
+    const extra = (res as unknown as { correctly: { requestId: string; modelVersion: string; engine: string; feedbackToken: string } }).correctly;
     expect(extra).toMatchObject({ modelVersion: version, engine: 'rules' });
+    expect(extra.feedbackToken).toMatch(/^[\w-]{43}$/);
     const [row] = await h.db.query('select * from serving_request where id = $1', [extra.requestId]);
     expect(row).toMatchObject({ input_redacted: SENTENCE, output: want.corrected, model_version: version });
-    expect(row.client).toMatch(/^key:[0-9a-f]{16}$/);
+    expect(row.client).toMatch(/^ip:[0-9a-f]{16}$/); // sk-learner-key is not one of API_KEYS: the caller is its IP
   });
 
   it('streams the same correction as server-sent events', async () => {
@@ -80,13 +89,114 @@ describe('OpenAI-compatible API through the openai SDK', () => {
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull(); // no CORS unless API_CORS_ORIGINS names the origin
     const body = await res.text();
     expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
     const events = body.split('\n\n').filter(Boolean);
     expect(events.every((e) => e.startsWith('data: '))).toBe(true);
   });
 
+  it('says so when nothing needs changing', async () => {
+    const res = await client.chat.completions.create({ model: 'correctly-en', messages: [{ role: 'user', content: 'I went to the store yesterday.' }] });
+    expect(res.choices[0].message.content).toBe('I went to the store yesterday.\n\nNo changes needed: the sentence reads naturally.');
+  });
+
+  it('escapes Markdown in the learner text', async () => {
+    const res = await client.chat.completions.create({ model: 'correctly-en', messages: [{ role: 'user', content: 'I like *stars* and <b>bold</b> text.' }] });
+    expect(res.choices[0].message.content).toMatch(/^I like \\\*stars\\\* and \\<b\\>bold\\<\/b\\> text\./);
+  });
+});
+
+describe('OpenAI parameters: usage, n, max_tokens, stream_options', () => {
+  it('counts usage with the o200k_base tokenizer', async () => {
+    const res = await client.chat.completions.create({ model: 'correctly-en', messages: [{ role: 'user', content: SENTENCE }] });
+    const content = res.choices[0].message.content!;
+    expect(res.usage).toEqual({ prompt_tokens: countTokens(SENTENCE), completion_tokens: countTokens(content), total_tokens: countTokens(SENTENCE) + countTokens(content) });
+  });
+
+  it('refuses n > 1 as OpenAI does, storing nothing', async () => {
+    const before = await requestRows();
+    const err = await client.chat.completions.create({ model: 'correctly', n: 2, messages: [{ role: 'user', content: SENTENCE }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ status: 400, code: 'unsupported_value', param: 'n', type: 'invalid_request_error' });
+    expect(err.error.message).toMatch(/^n: .*n must be 1, got 2/);
+    expect(await requestRows()).toBe(before);
+    const one = await client.chat.completions.create({ model: 'correctly', n: 1, messages: [{ role: 'user', content: SENTENCE }] });
+    expect(one.choices).toHaveLength(1);
+  });
+
+  it('honours max_tokens (and max_completion_tokens): the reply is cut, finish_reason "length"', async () => {
+    for (const limit of [{ max_tokens: 3 }, { max_completion_tokens: 3 }]) {
+      const res = await client.chat.completions.create({ model: 'correctly-en', messages: [{ role: 'user', content: SENTENCE }], ...limit });
+      expect(res.choices[0].finish_reason).toBe('length');
+      expect(res.usage!.completion_tokens).toBe(3);
+      expect(countTokens(res.choices[0].message.content!)).toBe(3);
+      expect(SENTENCE.startsWith(res.choices[0].message.content!.slice(0, 8))).toBe(true);
+    }
+    const roomy = await client.chat.completions.create({ model: 'correctly-en', max_tokens: 4000, messages: [{ role: 'user', content: SENTENCE }] });
+    expect(roomy.choices[0].finish_reason).toBe('stop');
+  });
+
+  it('streams the usage chunk with stream_options.include_usage, and only then', async () => {
+    const stream = await client.chat.completions.create({ model: 'correctly-en', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: SENTENCE }] });
+    let text = '';
+    const usages = [];
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      if (chunk.usage) usages.push({ usage: chunk.usage, choices: chunk.choices.length });
+    }
+    expect(usages).toEqual([{ usage: { prompt_tokens: countTokens(SENTENCE), completion_tokens: countTokens(text), total_tokens: countTokens(SENTENCE) + countTokens(text) }, choices: 0 }]);
+    const plain = await client.chat.completions.create({ model: 'correctly-en', stream: true, messages: [{ role: 'user', content: SENTENCE }] });
+    for await (const chunk of plain) expect(chunk.usage ?? null).toBeNull();
+    await expect(client.chat.completions.create({ model: 'correctly-en', stream_options: { include_usage: true }, messages: [{ role: 'user', content: SENTENCE }] })).rejects.toMatchObject({ status: 400, param: 'stream_options' });
+  });
+});
+
+/** OpenWebUI 0.12.4's task prompts, rendered as it renders them (templates from open_webui/config.py). */
+const history = `USER: ${SENTENCE}\nASSISTANT: Yesterday she walked to the store and bought some apples.`;
+const TASKS: [string, string, unknown][] = [
+  ['title', `### Task:\nGenerate a concise title summarizing the chat history.\n### Guidelines:\n- The title should clearly represent the main theme or subject of the conversation.\n### Output:\nJSON format: { "title": "your concise title here" }\n### Chat History:\n<chat_history>\n${history}\n</chat_history>`, { title: 'Yesterday she walked to store and…' }],
+  ['follow_ups', `### Task:\nPredict 3-5 useful messages this user might naturally send next to advance their current objective.\n### Output:\nJSON format: { "follow_ups": ["Suggested next message 1", "Suggested next message 2", "Suggested next message 3"] }\n### Chat History:\n<chat_history>\n${history}\n</chat_history>`, { follow_ups: [] }],
+  ['tags', `### Task:\nGenerate 1-3 broad tags categorizing the main themes of the chat history, along with 1-3 more specific subtopic tags.\n\n### Output:\nJSON format: { "tags": ["tag1", "tag2", "tag3"] }\n\n### Chat History:\n<chat_history>\n${history}\n</chat_history>`, { tags: [] }],
+  ['queries', `### Task:\nAnalyze the chat history to determine the necessity of generating search queries, in the given language.\n\n### Output:\nStrictly return in JSON format: \n{\n  "queries": ["query1", "query2"]\n}\n\n### Chat History:\n<chat_history>\n${history}\n</chat_history>\n`, { queries: [] }],
+  ['text', `### Task:\nYou are an autocompletion system. Continue the text in \`<text>\` based on the **completion type** in \`<type>\` and the given language.\n\n### **Output Rules**:\n- Respond only in JSON format: \`{ "text": "<your_completion>" }\`.\n---\n### Context:\n<chat_history>\n${history}\n</chat_history>\n<type>General</type>  \n<text>I am agree</text>  \n#### Output:\n`, { text: '' }],
+];
+
+describe("OpenWebUI's background tasks are answered in their shape, never corrected or stored", () => {
+  for (const [task, prompt, answer] of TASKS) {
+    it(task, async () => {
+      const before = await requestRows();
+      const res = await client.chat.completions.create({ model: 'correctly', stream: false, messages: [{ role: 'user', content: prompt }] });
+      expect(JSON.parse(res.choices[0].message.content!)).toEqual(answer);
+      expect((res as unknown as { correctly?: unknown }).correctly).toBeUndefined();
+      expect(await requestRows()).toBe(before);
+    });
+  }
+
+  it('tool selection and memory review get empty lists; the metric counts tasks', async () => {
+    const tools = await client.chat.completions.create({
+      model: 'correctly',
+      messages: [
+        { role: 'system', content: 'Available Tools: [{"name": "web_search"}]\n\nYour task is to choose and return the correct tool(s) from the list of available tools based on the query.\n{\n  "tool_calls": []\n}' },
+        { role: 'user', content: `Query: ${SENTENCE}` },
+      ],
+    });
+    expect(JSON.parse(tools.choices[0].message.content!)).toEqual({ tool_calls: [] });
+    const memory = await client.chat.completions.create({
+      model: 'correctly',
+      messages: [
+        { role: 'system', content: "You are Open WebUI's private memory reviewer. Return only valid JSON." },
+        { role: 'user', content: `Review the completed conversation turn and decide whether long-term memory should change.\n- Return only JSON in this shape:\n  {"operations":[]}\nConversation:\n${history}` },
+      ],
+    });
+    expect(JSON.parse(memory.choices[0].message.content!)).toEqual({ operations: [] });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/correctly_chat_tasks_total\{task="follow_ups"\} 1/);
+    expect(metrics).toMatch(/correctly_chat_tasks_total\{task="tool_calls"\} 1/);
+  });
+});
+
+describe('errors', () => {
   it('reports errors as SDK exceptions with our codes', async () => {
     await expect(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: SENTENCE }] })).rejects.toMatchObject({
       status: 404,
