@@ -103,7 +103,8 @@ export class ModelRouter {
       ? await this.mlflow.getModelVersion(modelName, version).catch((e) => {
           // The registry's own message (endpoint, error codes) stays in the log, not in the answer.
           this.log.warn(`reload of ${modelName} v${version}: ${(e as Error).message}`);
-          if ((e as MlflowError).status === 404) throw new ApiError(404, 'model_version_not_found', `${modelName} has no version ${version} in the model registry`);
+          const status = (e as MlflowError).status;
+          if (status >= 400 && status < 500) throw new ApiError(404, 'model_version_not_found', `${modelName} has no version ${version} in the model registry`);
           throw new ApiError(502, 'registry_unavailable', 'the model registry did not answer; try again');
         })
       : await this.mlflow.getByAlias(modelName, 'champion');

@@ -3,6 +3,7 @@
  * `startServingApi` is what `serve/main.ts`, the stack and the tests start.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -19,6 +20,7 @@ import { followChampion, recordServedModel } from './champion';
 import { DashboardData } from './dashboard';
 import { ApiError, toApiError } from './errors';
 import { createMetrics, type Metrics } from './metrics';
+import { registerOpenApi } from './openapi';
 import { ModelRouter } from './router';
 import { adminRoutes } from './routes/admin';
 import { correctionRoutes } from './routes/corrections';
@@ -50,6 +52,7 @@ export interface ServingApi {
 }
 
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The path a request is routed by: the matched route's pattern, or for unmatched and CORS preflight
@@ -116,6 +119,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
       }
     });
 
+    await registerOpenApi(app, PACKAGE_VERSION);
     app.addHook('onRequest', async (req, reply) => {
       reply.header('x-request-id', req.id);
     });

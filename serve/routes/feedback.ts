@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { feedbackTokenHash, sameHash } from '../auth';
 import { ApiError } from '../errors';
 import type { Metrics } from '../metrics';
+import { errorResponses } from '../openapi';
 import { parseBody, type SafetyPolicy, screenText } from '../safety';
 import type { ServingStore } from '../store';
 
@@ -32,7 +33,8 @@ export const feedbackResponseSchema = z.object({
 });
 
 export function feedbackRoutes(app: FastifyInstance, ctx: { store: ServingStore; metrics: Metrics; policy: SafetyPolicy }) {
-  app.post('/v1/feedback', async (req, reply) => {
+  const schema = { operationId: 'rateCorrection', summary: 'Rate a correction (with its feedback token)', body: feedbackRequestSchema, response: { 200: feedbackResponseSchema, 201: feedbackResponseSchema, ...errorResponses } };
+  app.post('/v1/feedback', { schema }, async (req, reply) => {
     const body = parseBody(feedbackRequestSchema, req.body);
     // Free text goes through the same safety layer as requests: stored redacted.
     const clean = (v: string | null | undefined, field: string) => (v == null || v.trim() === '' ? null : screenText(v, ctx.policy, field).text);

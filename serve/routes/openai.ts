@@ -18,6 +18,7 @@ import type { ReasonLanguage } from '../../core/engines';
 import { countTokens } from '../../core/validation/tokens';
 import { answerChatTask } from '../chat-tasks';
 import { ApiError } from '../errors';
+import { errorResponses } from '../openapi';
 import { parseBody, screenText } from '../safety';
 import type { CorrectionResponse } from '../service';
 import { correctForRequest, type RouteContext } from './corrections';
@@ -43,6 +44,39 @@ export const chatRequestSchema = z.looseObject({
   max_completion_tokens: tokenLimit,
 });
 type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+const modelsResponseSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string() })),
+});
+const usageSchema = z.object({ prompt_tokens: z.number().int(), completion_tokens: z.number().int(), total_tokens: z.number().int() });
+const chatCompletionSchema = z.object({
+  id: z.string(),
+  object: z.literal('chat.completion'),
+  created: z.number().int(),
+  model: z.string(),
+  system_fingerprint: z.string(),
+  choices: z.array(
+    z.object({
+      index: z.number().int(),
+      message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+      finish_reason: z.enum(['stop', 'length']),
+      logprobs: z.null(),
+    }),
+  ),
+  usage: usageSchema,
+  /** Correctly's own fields: the request id and feedback token (POST /v1/feedback), edits, engine, version. Absent for a chat front end's background task. */
+  correctly: z.looseObject({ requestId: z.string(), feedbackToken: z.string() }).optional(),
+});
+const chatSchema = (modelIds: string[]) => ({
+  operationId: 'chatCompletion',
+  summary: 'OpenAI-compatible chat completion: corrects the last user message (stream: true sends server-sent events)',
+  body: chatRequestSchema.extend({ model: chatRequestSchema.shape.model.meta({ enum: modelIds }) }),
+  response: {
+    200: { description: 'The correction', content: { 'application/json': { schema: chatCompletionSchema }, 'text/event-stream': { schema: z.string() } } },
+    ...errorResponses,
+  },
+});
 
 /** The parameters OpenAI's API would refuse, refused the same way. */
 function checkParameters(body: ChatRequest): void {
@@ -114,12 +148,12 @@ export function openaiRoutes(app: FastifyInstance, ctx: RouteContext) {
   const models = modelIds(ctx.defaultLanguage);
   const created = Math.floor(Date.now() / 1000);
 
-  app.get('/v1/models', async () => ({
+  app.get('/v1/models', { schema: { summary: 'The models (reason languages) served', response: { 200: modelsResponseSchema } } }, async () => ({
     object: 'list',
     data: Object.keys(models).map((id) => ({ id, object: 'model', created, owned_by: 'correctly' })),
   }));
 
-  app.post('/v1/chat/completions', async (req, reply) => {
+  app.post('/v1/chat/completions', { schema: chatSchema(Object.keys(models)) }, async (req, reply) => {
     const body = parseBody(chatRequestSchema, req.body);
     const language = models[body.model];
     if (!language) throw new ApiError(404, 'model_not_found', `model "${body.model}" does not exist; use one of: ${Object.keys(models).join(', ')}`, undefined, 'model');

@@ -91,11 +91,11 @@ describe('serving API request parsing properties', () => {
     );
   });
 
-  it('POST /admin/reload: version is a number string or absent', () => {
+  it('POST /admin/reload: version is a model version number (1 to 9 digits, no leading zero) or absent', () => {
     fc.assert(
       fc.property(fc.record({ modelName: fc.string(), version: fc.oneof(fc.nat().map(String), fc.string(), fc.integer()) }, { requiredKeys: [] }), (b) => {
         const r = attempt(() => parseBody(reloadRequestSchema, b));
-        const valid = (b.modelName === undefined || b.modelName.length > 0) && (b.version === undefined || (typeof b.version === 'string' && /^\d+$/.test(b.version)));
+        const valid = (b.modelName === undefined || b.modelName.length > 0) && (b.version === undefined || (typeof b.version === 'string' && /^[1-9]\d{0,8}$/.test(b.version)));
         expect(r.ok).toBe(valid);
         if (!r.ok) expectInvalidRequest(r.error);
       }),
