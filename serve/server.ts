@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints } from '../core/config';
 import { MlflowClient } from '../core/mlflow';
+import { redactPii } from '../core/validation/pii';
 import { PROJECT_ROOT } from '../core/stack/index';
 import { openDatabase } from '../entities/data-source';
 import { ClientIdentity } from './auth';
@@ -39,6 +40,8 @@ export interface ServingApiOptions {
   db?: DataSource;
   /** Fastify/pino logger level, or false for none (default 'info'). */
   logLevel?: string | false;
+  /** Where log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
   /** How often to retry loading the champion after a failure (default 10 s). */
   championRetryMs?: number;
 }
@@ -68,6 +71,14 @@ function routePath(req: FastifyRequest): string {
     return raw;
   }
 }
+/** A URL with its percent-escapes (and "+" in the query) decoded, for redaction; as is when malformed. */
+function decodedUrl(url: string): string {
+  try {
+    return decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    return url;
+  }
+}
 const isAdmin = (req: FastifyRequest) => /^\/admin(\/|$)/.test(routePath(req));
 
 /** API_TRUST_PROXY as Fastify's trustProxy: unset → trust no proxy; "true" → any; else the listed addresses. */
@@ -90,7 +101,15 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
     trustProxy: trustProxy(config.apiTrustProxy),
     requestIdLogLabel: 'requestId',
     bodyLimit: Math.max(64 * 1024, config.apiMaxChars * 8),
-    logger: opts.logLevel === false ? false : { level: opts.logLevel ?? 'info' },
+    logger:
+      opts.logLevel === false
+        ? false
+        : {
+            level: opts.logLevel ?? 'info',
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+            // The log gets no client address, and URLs (a query string can carry anything) are redacted.
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactPii(decodedUrl(req.url)).text }) },
+          },
   });
   const mlflow = new MlflowClient(e.mlflowUrl);
   const router = new ModelRouter(mlflow, config.mlflowModelName, e.modelsDir, app.log, opts.championRetryMs, config);

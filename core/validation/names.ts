@@ -9,12 +9,17 @@
  */
 import { createRequire } from 'node:module';
 
-type Compromise = (text: string) => { people(): { json(o: { offset: true }): { offset: { start: number; length: number } }[] } };
+type Compromise = ((text: string) => { people(): { json(o: { offset: true }): { offset: { start: number; length: number } }[] } }) & {
+  model(): { one: { lexicon: Record<string, string> } };
+};
 let nlp: Compromise | undefined;
 function compromise(): Compromise {
   nlp ??= createRequire(import.meta.url)('compromise') as Compromise;
   return nlp;
 }
+
+const GIVEN_NAME = new Set(['FirstName', 'MaleName', 'FemaleName']);
+const SURNAME_TAG = new Set(['LastName', 'Person', 'FirstName', 'MaleName', 'FemaleName']);
 
 const CAP = "[A-Z][\\p{Ll}'’]+(?:-[\\p{Ll}]+)?";
 const HONORIFIC = new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Dame)\\.?\\s+(${CAP}(?:\\s+${CAP})?)`, 'gu');
@@ -28,9 +33,25 @@ const KOREAN = new RegExp(`\\b(?:(?:${SURNAME})\\s+${GIVEN}|${GIVEN}\\s+(?:${SUR
 export function findNames(text: string): [number, number][] {
   const out: [number, number][] = [];
   if (!/\p{Lu}/u.test(text)) return out; // every pattern and compromise's people start with a capital
-  for (const p of compromise()(text).people().json({ offset: true })) {
-    const span = trimToName(text, p.offset.start, p.offset.start + p.offset.length);
+  // compromise reads English: other scripts become spaces (same offsets), so "Smith,입니다" is "Smith,".
+  const latin = text.replace(/[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/gu, (c) => ' '.repeat(c.length));
+  for (const p of compromise()(latin).people().json({ offset: true })) {
+    const span = trimToName(latin, p.offset.start, p.offset.start + p.offset.length);
     if (span) out.push(span);
+  }
+  // compromise's lexicon where its parser reads a name as something else ("David Miller The garden"
+  // is a Place to it): a known given name, with a capitalised surname after it (not a word it knows
+  // as something else), or alone when it does not start a sentence ("Mark the answer" stays).
+  const lexicon = compromise().model().one.lexicon;
+  const words = [...latin.matchAll(/\p{Lu}[\p{Ll}'’]+(?:-\p{Ll}+)?/gu)];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (!GIVEN_NAME.has(lexicon[w[0].toLowerCase()])) continue;
+    const next = words[i + 1];
+    const between = next ? latin.slice(w.index + w[0].length, next.index) : '';
+    const nextTag = next ? lexicon[next[0].toLowerCase()] : 'none';
+    if (next && /^ +$/.test(between) && (nextTag === undefined || SURNAME_TAG.has(nextTag))) out.push([w.index, next.index + next[0].length]);
+    else if (!/(^|[.!?:"“(])$/.test(latin.slice(0, w.index).trimEnd())) out.push([w.index, w.index + w[0].length]);
   }
   for (const re of [HONORIFIC, SELF_INTRO]) {
     for (const m of text.matchAll(re)) {

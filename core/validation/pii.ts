@@ -265,6 +265,21 @@ const PLACEHOLDER = new RegExp(
   'g',
 );
 
+/** Types of the placeholders already in `text` (PII redacted before it was stored). */
+export function placeholdersIn(text: string): PiiType[] {
+  const types = new Map(Object.entries(PII_PLACEHOLDERS).map(([t, p]) => [p, t as PiiType]));
+  return [...text.matchAll(PLACEHOLDER)].map((m) => types.get(m[0])!);
+}
+
+/**
+ * What to look for in a training sample: every pattern, and names of people when an LLM teacher
+ * wrote it (its text may carry names from the traffic or prompts it saw; the offline noise teacher
+ * only rewrites the seeded Text Repository).
+ */
+export function samplePiiTypes(teacher: string): readonly PiiType[] {
+  return teacher === 'noise' ? PATTERN_PII_TYPES : PII_TYPES;
+}
+
 /** PII spans in `text` (offsets into `text`, the original), sorted, non-overlapping. */
 export function detectPii(text: string, opts: DetectOptions = {}): PiiSpan[] {
   const types = new Set(opts.types ?? PATTERN_PII_TYPES);

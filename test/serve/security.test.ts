@@ -5,6 +5,7 @@
  * holds the correction's token, and errors name the real problem without leaking internals.
  */
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServingApi } from '../../serve/server';
 import { post, type ServeHarness, startServeHarness } from './support';
@@ -50,6 +51,22 @@ describe('PII in disguise is never stored', () => {
       for (const row of await storedRows()) expect(digits(row)).not.toContain(digits(value));
     });
   }
+});
+
+describe('the log', () => {
+  it('holds no client address and no PII, even from a query string', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const logged = await h.startApi({}, { logLevel: 'info', logStream: stream });
+    await fetch(`${logged.url}/v1/nothing?mail=kim.minji@example.com&rrn=900101%201234567`);
+    await post(`${logged.url}/v1/corrections`, { text: 'Call 010-9876-5432, I has a question.' });
+    const log = lines.join('');
+    const requestLines = lines.filter((l) => /incoming request|request completed/.test(l)).join('');
+    expect(requestLines).toContain('[EMAIL]');
+    expect(requestLines).toContain('[KR_RRN]');
+    expect(log).not.toMatch(/kim\.minji|9876|1234567|remoteAddress|remotePort/);
+    expect(requestLines).not.toContain('127.0.0.1'); // the client's address (the server's own is logged at start)
+  });
 });
 
 describe('rate limit', () => {
