@@ -210,6 +210,14 @@ describe('check pii on a sample', () => {
     expect(r.redactions).toHaveLength(4);
   });
 
+  it('policy reject: a sample redacted before it was stored (placeholders in it) is rejected too', () => {
+    const stored = redactSample(sample({ awkward: 'Mail me at kim@example.com please.', corrected: 'Email me at kim@example.com, please.' })).sample;
+    const r = runCheapChecks(stored, parseValidationConfig({ pii: { policy: 'reject' } }));
+    expect(r.status).toBe('rejected');
+    expect(r.reasons).toEqual([expect.objectContaining({ code: 'pii', detail: 'PII (email) in awkward, corrected' })]);
+    expect(runCheapChecks(stored, DEFAULT_VALIDATION_CONFIG).status).toBe('accepted');
+  });
+
   it('policy redact (default): accepts the redacted sample', () => {
     const r = runCheapChecks({ ...withPii, corrected: 'Please send it to minsu.kim@example.com or call 010-1234-5678 tomorrow!' }, DEFAULT_VALIDATION_CONFIG);
     expect(r.status).toBe('accepted');
