@@ -6,7 +6,8 @@
  * is printed with the test output.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../core/stack/index';
@@ -59,7 +60,8 @@ describe('OpenAPI', () => {
           '--header', `Authorization: Bearer ${ADMIN_KEY}`,
           '--no-color',
         ],
-        { cwd: PROJECT_ROOT, timeout: 540_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
+        // Its own working directory: schemathesis keeps a cache (.schemathesis/) where it runs.
+        { cwd: mkdtempSync(path.join(os.tmpdir(), 'correctly-test-schemathesis-')), timeout: 540_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
         (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` }),
       );
     });
