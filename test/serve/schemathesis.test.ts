@@ -6,7 +6,7 @@
  * is printed with the test output.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,8 @@ describe('OpenAPI', () => {
 
   it(`schemathesis: no 5xx and no answer outside the schema (${EXAMPLES} examples per operation)`, async () => {
     const started = Date.now();
+    // Its own working directory: schemathesis keeps a cache (.schemathesis/) where it runs.
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'correctly-test-schemathesis-'));
     const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
       execFile(
         SCHEMATHESIS,
@@ -60,12 +62,12 @@ describe('OpenAPI', () => {
           '--header', `Authorization: Bearer ${ADMIN_KEY}`,
           '--no-color',
         ],
-        // Its own working directory: schemathesis keeps a cache (.schemathesis/) where it runs.
-        { cwd: mkdtempSync(path.join(os.tmpdir(), 'correctly-test-schemathesis-')), timeout: 540_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
+        { cwd, timeout: 540_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
         (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}\n${stderr}` }),
       );
     });
     // Its summary: "Test cases: N generated, N passed" and the closing "=== … in 16.6s ===" line.
+    rmSync(cwd, { recursive: true, force: true });
     const cases = /Test cases:\s*\n\s*(.+)/.exec(out)?.[1].trim() ?? '(no test-case count)';
     const closing = out.split('\n').filter((l) => /^=+ .* in [\d.]+s =+$/.test(l.trim())).at(-1)?.replace(/=+/g, '').trim() ?? '(no summary line)';
     console.log(`schemathesis ${((Date.now() - started) / 1000).toFixed(0)} s: ${cases}; ${closing}`);
