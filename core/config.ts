@@ -44,19 +44,24 @@ export interface ApiKey {
   /** Requests per minute; default API_RATE_LIMIT. */
   perMinute?: number;
 }
-/** "name:sha256hex[:perMinute]", comma-separated. */
-const apiKeys = z.string().transform((v, ctx): ApiKey[] => {
-  const out: ApiKey[] = [];
+/** "name:sha256hex[:perMinute]", comma-separated: the keys, and what is wrong with the entries that are not. */
+export function parseApiKeys(v: string): { keys: ApiKey[]; problems: string[] } {
+  const keys: ApiKey[] = [];
+  const problems: string[] = [];
   for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
     const m = /^([\w.-]{1,40}):([0-9a-f]{64})(?::(\d{1,7}))?$/i.exec(entry);
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 20)}…" must be name:sha256hex[:requests per minute] (run \`correctly api-key new NAME\`)` });
+      problems.push(`"${entry.slice(0, 20)}…" must be name:sha256hex[:requests per minute] (run \`correctly api-key new NAME\`)`);
       continue;
     }
-    if (out.some((k) => k.name === m[1])) ctx.addIssue({ code: 'custom', message: `key name "${m[1]}" is used twice` });
-    out.push({ name: m[1], sha256: m[2].toLowerCase(), ...(m[3] ? { perMinute: Number(m[3]) } : {}) });
+    if (keys.some((k) => k.name === m[1])) problems.push(`key name "${m[1]}" is used twice`);
+    keys.push({ name: m[1], sha256: m[2].toLowerCase(), ...(m[3] ? { perMinute: Number(m[3]) } : {}) });
   }
-  return out;
+  return { keys, problems };
+}
+/** Kept as the text (child processes get it back as is); parsed where used, with parseApiKeys. */
+const apiKeys = z.string().superRefine((v, ctx) => {
+  for (const message of parseApiKeys(v).problems) ctx.addIssue({ code: 'custom', message });
 });
 
 interface Setting<S extends z.ZodType = z.ZodType> {
@@ -132,7 +137,7 @@ export const SETTINGS = {
   resourceSampleInterval: setting({ env: 'RESOURCE_SAMPLE_INTERVAL', schema: duration, default: '5s', help: 'How often workers sample CPU, memory and GPU during activities.' }),
 
   // ── Serving security (issue 15): keys, proxies, champion following, names ─────────────────────
-  apiKeys: setting({ env: 'API_KEYS', schema: apiKeys.optional(), display: (keys: ApiKey[]) => keys.map((k) => `${k.name}${k.perMinute ? ` (${k.perMinute}/min)` : ''}`).join(', '), help: 'Client API keys, stored as SHA-256 hashes: "name:sha256hex[:requests per minute]", comma-separated (`correctly api-key new NAME` prints one). A key gets its own rate-limit quota; unknown keys count as their IP.' }),
+  apiKeys: setting({ env: 'API_KEYS', schema: apiKeys.optional(), display: (v: string) => parseApiKeys(v).keys.map((k) => `${k.name}${k.perMinute ? ` (${k.perMinute}/min)` : ''}`).join(', '), help: 'Client API keys, stored as SHA-256 hashes: "name:sha256hex[:requests per minute]", comma-separated (`correctly api-key new NAME` prints one). A key gets its own rate-limit quota; unknown keys count as their IP.' }),
   apiTrustProxy: setting({ env: 'API_TRUST_PROXY', schema: z.string().regex(/^[\w.:/,\s-]+$/, 'must be true, or a comma-separated list of proxy IPs/CIDRs').optional(), help: 'Reverse proxies whose X-Forwarded-For the API believes (true, or IPs/CIDRs). Unset: the TCP peer is the client.' }),
   servingChampionPoll: setting({ env: 'SERVING_CHAMPION_POLL', schema: z.string().regex(/^(0|\d+(\.\d+)?(ms|s|m|h|d))$/, 'must be 0 (off) or a duration such as 10s or 1m').transform((v) => (v === '0' ? 0 : duration.parse(v))), default: '10s', help: 'How often the serving API checks the MLflow champion alias and switches to a new champion (0: only at start and on /admin/reload).' }),
   piiNames: setting({ env: 'PII_NAMES', schema: z.enum(['auto', 'on', 'off']), default: 'auto', help: 'Redact names of people in serving traffic: auto = when an LLM may read it (OPENAI_API_KEY, OLLAMA_HOST or DRIFT_JUDGE set). Prompts to an LLM always lose names.' }),

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import secureJson from 'secure-json-parse';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints } from '../core/config';
+import { type Config, endpoints, parseApiKeys } from '../core/config';
 import { MlflowClient } from '../core/mlflow';
 import { redactPii } from '../core/validation/pii';
 import { PROJECT_ROOT } from '../core/stack/index';
@@ -95,7 +95,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
   const policy = safetyPolicy(config);
   const metrics = createMetrics();
   const store = new ServingStore(db);
-  const identity = new ClientIdentity(config.apiKeys ?? [], config.apiRateLimit);
+  const identity = new ClientIdentity(parseApiKeys(config.apiKeys ?? '').keys, config.apiRateLimit);
   const app = Fastify({
     genReqId: () => randomUUID(),
     trustProxy: trustProxy(config.apiTrustProxy),
