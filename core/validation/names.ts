@@ -35,15 +35,19 @@ export function findNames(text: string): [number, number][] {
   if (!/\p{Lu}/u.test(text)) return out; // every pattern and compromise's people start with a capital
   // compromise reads English: other scripts become spaces (same offsets), so "Smith,입니다" is "Smith,".
   const latin = text.replace(/[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]/gu, (c) => ' '.repeat(c.length));
-  for (const p of compromise()(latin).people().json({ offset: true })) {
+  const lexicon = compromise().model().one.lexicon;
+  const words = [...latin.matchAll(/\p{Lu}[\p{Ll}'’]+(?:-\p{Ll}+)?/gu)];
+  const sentenceStart = (at: number) => /(^|[.!?:"“(])$/.test(latin.slice(0, at).trimEnd());
+  // Parsing costs ~2–5 ms a sentence: only when some capitalised word may be a name (not just a
+  // sentence's first word that compromise knows as something else).
+  const maybeName = words.some((w) => !sentenceStart(w.index) || [undefined, ...GIVEN_NAME, 'LastName', 'Person'].includes(lexicon[w[0].toLowerCase()]));
+  for (const p of maybeName ? compromise()(latin).people().json({ offset: true }) : []) {
     const span = trimToName(latin, p.offset.start, p.offset.start + p.offset.length);
     if (span) out.push(span);
   }
   // compromise's lexicon where its parser reads a name as something else ("David Miller The garden"
   // is a Place to it): a known given name, with a capitalised surname after it (not a word it knows
   // as something else), or alone when it does not start a sentence ("Mark the answer" stays).
-  const lexicon = compromise().model().one.lexicon;
-  const words = [...latin.matchAll(/\p{Lu}[\p{Ll}'’]+(?:-\p{Ll}+)?/gu)];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (!GIVEN_NAME.has(lexicon[w[0].toLowerCase()])) continue;
@@ -51,7 +55,7 @@ export function findNames(text: string): [number, number][] {
     const between = next ? latin.slice(w.index + w[0].length, next.index) : '';
     const nextTag = next ? lexicon[next[0].toLowerCase()] : 'none';
     if (next && /^ +$/.test(between) && (nextTag === undefined || SURNAME_TAG.has(nextTag))) out.push([w.index, next.index + next[0].length]);
-    else if (!/(^|[.!?:"“(])$/.test(latin.slice(0, w.index).trimEnd())) out.push([w.index, w.index + w[0].length]);
+    else if (!sentenceStart(w.index)) out.push([w.index, w.index + w[0].length]);
   }
   for (const re of [HONORIFIC, SELF_INTRO]) {
     for (const m of text.matchAll(re)) {
