@@ -48,8 +48,8 @@ export const PII_PLACEHOLDERS: Record<PiiType, string> = {
 interface Detector {
   type: PiiType;
   re: RegExp;
-  /** Narrows or rejects a regex match: the [start, end) to keep relative to the match, or null. */
-  accept?: (m: string) => [number, number] | null;
+  /** Narrows or rejects a regex match: the spans [start, end) to keep relative to the match (none: rejected). */
+  accept?: (m: string) => [number, number][];
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -72,9 +72,10 @@ const DETECTORS: Detector[] = [
     re: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g,
   },
   {
+    // A whole run of digit groups; the cards are looked for inside it.
     type: 'credit_card',
-    re: /(?<!\d)\d(?:[ -]?\d){12,22}(?!\d)/g,
-    accept: acceptCard,
+    re: /(?<!\d)\d(?:[ -]?\d){12,}(?!\d)/g,
+    accept: acceptCards,
   },
   {
     // International: +CC then 2–5 groups; trailing groups dropped until 8–15 digits.
@@ -140,23 +141,30 @@ function groups(m: string): { start: number; end: number; digits: string }[] {
 }
 
 /**
- * A card number is 13–19 digits passing Luhn. A run of digit groups may hold one among other
- * numbers ("order 12 4111 1111 1111 1111"): try contiguous group runs, longest first.
+ * Card numbers are 13–19 digits passing Luhn. A run of digit groups may hold several, among other
+ * numbers ("order 12 4111 1111 1111 1111", an RRN then a card): contiguous group windows are tried,
+ * longest first, and every valid one that does not overlap an earlier find is kept.
  */
-function acceptCard(m: string): [number, number] | null {
+function acceptCards(m: string): [number, number][] {
   const g = groups(m);
+  const found: [number, number][] = [];
+  const taken = new Array<boolean>(g.length).fill(false);
   for (let len = g.length; len >= 1; len--) {
     for (let i = 0; i + len <= g.length; i++) {
+      if (taken.slice(i, i + len).some(Boolean)) continue;
       const digits = g.slice(i, i + len).map((x) => x.digits).join('');
       if (digits.length < 13 || digits.length > 19) continue;
       if (/^(\d)\1+$/.test(digits)) continue;
-      if (luhnValid(digits)) return [g[i].start, g[i + len - 1].end];
+      if (luhnValid(digits)) {
+        found.push([g[i].start, g[i + len - 1].end]);
+        taken.fill(true, i, i + len);
+      }
     }
   }
-  return null;
+  return found;
 }
 
-function acceptIntlPhone(m: string): [number, number] | null {
+function acceptIntlPhone(m: string): [number, number][] {
   const g = groups(m);
   for (let len = g.length; len >= 3; len--) {
     const n = g.slice(0, len).reduce((s, x) => s + x.digits.length, 0);
@@ -164,23 +172,23 @@ function acceptIntlPhone(m: string): [number, number] | null {
       const last = g[len - 1];
       // Keep a closing parenthesis that belongs to the last group.
       const end = m[last.end] === ')' ? last.end + 1 : last.end;
-      return [0, end];
+      return [[0, end]];
     }
   }
-  return null;
+  return [];
 }
 
 /** A compressed or full IPv6 address: 8 groups, or fewer with exactly one "::". */
-function acceptIpv6(m: string): [number, number] | null {
+function acceptIpv6(m: string): [number, number][] {
   const halves = m.split('::');
-  if (halves.length > 2) return null;
+  if (halves.length > 2) return [];
   const groupsOf = (h: string) => (h === '' ? [] : h.split(':'));
   const g = halves.flatMap(groupsOf);
-  if (g.some((x) => x.length === 0 || x.length > 4)) return null;
-  if (halves.length === 1 ? g.length !== 8 : g.length > 7 || g.length < 2) return null;
+  if (g.some((x) => x.length === 0 || x.length > 4)) return [];
+  if (halves.length === 1 ? g.length !== 8 : g.length > 7 || g.length < 2) return [];
   // Times and ratios ("12:30:45") have no hex letters and no "::"; require one or the other.
-  if (halves.length === 1 && !/[a-f]/i.test(m)) return null;
-  return [0, m.length];
+  if (halves.length === 1 && !/[a-f]/i.test(m)) return [];
+  return [[0, m.length]];
 }
 
 const PRIORITY = new Map<PiiType, number>(PII_TYPES.map((t, i) => [t, i]));
@@ -293,8 +301,7 @@ export function detectPii(text: string, opts: DetectOptions = {}): PiiSpan[] {
     if (!types.has(d.type)) continue;
     d.re.lastIndex = 0;
     for (const m of n.matchAll(d.re)) {
-      const span = d.accept ? d.accept(m[0]) : [0, m[0].length];
-      if (span) found.push([d.type, m.index + span[0], m.index + span[1]]);
+      for (const [a, b] of d.accept ? d.accept(m[0]) : [[0, m[0].length]]) found.push([d.type, m.index + a, m.index + b]);
     }
   }
   if (names) for (const [s, e] of findNames(n)) found.push(['person_name', s, e]);

@@ -23,6 +23,9 @@ describe('PII detection', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(redactPii('Card 4111 1111 1111 1111, 4111-1111-1111-1112 and 5500000000000004.').text).toBe('Card [CREDIT_CARD], 4111-1111-1111-1112 and [CREDIT_CARD].');
     expect(redactPii('order 12 4111 1111 1111 1111 today').text).toBe('order 12 [CREDIT_CARD] today');
+    // Several numbers in one run of digit groups: each found (the property test's counterexample).
+    expect(redactPii('ids 000101 1000100 4100 0000 0000 0001').text).toBe('ids [KR_RRN] [CREDIT_CARD]');
+    expect(redactPii('4111 1111 1111 1111 5500 0000 0000 0004').text).toBe('[CREDIT_CARD] [CREDIT_CARD]');
   });
 
   it('finds Korean resident registration numbers and US SSNs (valid shapes only)', () => {
