@@ -6,6 +6,7 @@
  * the current one keeps serving; a champion that fails falls back to Harper, marked on the
  * response and the stored row.
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../activities/deps';
 import { registryActivities } from '../../activities/registry';
@@ -107,7 +108,8 @@ describe('model routing', () => {
     const next = current === v1 ? v2 : v1;
     const acts = activities('', { SERVING_CHAMPION_POLL: '1s', CORRECTLY_SERVING_URL: follower.url });
     await acts.promoteCandidate({ pipelineId: 'routing-follow', modelName: model(), version: next, reasons: ['test promotion'] });
-    const deployed = await acts.deployChampion({ modelName: model(), version: next });
+    // It heartbeats while it waits: run it in an activity context, as a worker does.
+    const deployed = (await new MockActivityEnvironment().run(acts.deployChampion, { modelName: model(), version: next })) as { served: boolean; detail: string };
     await acts.close();
     expect(deployed).toMatchObject({ served: true });
     expect(deployed.detail).toMatch(/followed the champion alias/);
