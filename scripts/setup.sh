@@ -75,7 +75,7 @@ if [ "${1:-}" = "--test" ]; then
   fi
 fi
 if [ "${1:-}" = "--test" ]; then
-  # 6. OpenWebUI for its end-to-end test (test/serve/openwebui.test.ts), pinned, in its own venv:
+  # 6. OpenWebUI for its end-to-end test (test/serve/openai.test.ts), pinned, in its own venv:
   #    the package without its dependency list (which pulls torch, CUDA wheels and document
   #    parsers: gigabytes) plus the slim dependency set upstream ships in the wheel for its slim
   #    image (requirements-slim.txt: API, auth, SQLite; no local models).
@@ -86,7 +86,7 @@ if [ "${1:-}" = "--test" ]; then
     for c in python3 python3.12 python3.11; do
       if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 1)'; then py=$c; break; fi
     done
-    [ -n "$py" ] || { echo "[setup] error: open-webui $OPENWEBUI_VERSION needs Python 3.11 or 3.12 (for test/serve/openwebui.test.ts)" >&2; exit 1; }
+    [ -n "$py" ] || { echo "[setup] error: open-webui $OPENWEBUI_VERSION needs Python 3.11 or 3.12 (for test/serve/openai.test.ts)" >&2; exit 1; }
     say "installing open-webui $OPENWEBUI_VERSION with its slim dependency set into $owui"
     rm -rf "$owui"
     "$py" -m venv "$owui"
