@@ -99,6 +99,18 @@ describe('rate limit', () => {
   });
 });
 
+describe('rate limit behind a proxy', () => {
+  it('X-Forwarded-For is ignored unless API_TRUST_PROXY names the proxy', async () => {
+    const spoof = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}` });
+    const direct = await h.startApi({ API_RATE_LIMIT: '2' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(`${direct.url}/v1/corrections`, { text: 'I has a cat.' }, spoof(i))).status);
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    const proxied = await h.startApi({ API_RATE_LIMIT: '2', API_TRUST_PROXY: '127.0.0.1' });
+    for (let i = 0; i < 4; i++) expect((await post(`${proxied.url}/v1/corrections`, { text: 'I has a cat.' }, spoof(i))).status).toBe(200);
+  });
+});
+
 describe('admin endpoints', () => {
   it('are off without CORRECTLY_ADMIN_KEY, even for a loopback caller with any token', async () => {
     for (const headers of [{}, { authorization: 'Bearer anything-at-all-here' }] as Record<string, string>[]) {
