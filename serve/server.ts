@@ -8,8 +8,8 @@ import path from 'node:path';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import secureJson from 'secure-json-parse';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints, parseApiKeys } from '../core/config';
 import { MlflowClient } from '../core/mlflow';
@@ -57,27 +57,22 @@ export interface ServingApi {
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
 const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** decodeURIComponent, or the text as it is when it is malformed. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /**
  * The path a request is routed by: the matched route's pattern, or for unmatched and CORS preflight
  * requests the decoded URL path ("/%61dmin/…" routes to /admin/…, so the raw URL cannot be trusted).
  */
 function routePath(req: FastifyRequest): string {
   const route = req.routeOptions.url;
-  if (route && route !== '*') return route;
-  const raw = req.url.split('?')[0];
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-/** A URL with its percent-escapes (and "+" in the query) decoded, for redaction; as is when malformed. */
-function decodedUrl(url: string): string {
-  try {
-    return decodeURIComponent(url.replace(/\+/g, ' '));
-  } catch {
-    return url;
-  }
+  return route && route !== '*' ? route : safeDecode(req.url.split('?')[0]);
 }
 const isAdmin = (req: FastifyRequest) => /^\/admin(\/|$)/.test(routePath(req));
 
@@ -108,7 +103,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
             level: opts.logLevel ?? 'info',
             ...(opts.logStream ? { stream: opts.logStream } : {}),
             // The log gets no client address, and URLs (a query string can carry anything) are redacted.
-            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactPii(decodedUrl(req.url)).text }) },
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactPii(safeDecode(req.url.replace(/\+/g, ' '))).text }) },
           },
   });
   const mlflow = new MlflowClient(e.mlflowUrl);
