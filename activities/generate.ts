@@ -9,6 +9,7 @@ import { stableId } from '../core/ids';
 import { loopYielder } from '../core/yield';
 import { createTeacher, type TeacherBackendName } from '../core/teacher/backends';
 import { renderTemplate } from '../core/teacher/template';
+import { redactPii, redactSample, samplePiiTypes } from '../core/validation/pii';
 import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';
 import type { ActivityDeps } from './deps';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -49,6 +50,7 @@ export function generateActivities(deps: ActivityDeps) {
       const ids = Array.from({ length: input.count }, (_, i) => stableId('smp', input.pipelineId, input.batch, i));
       const done = new Set((await samples.find({ select: { id: true }, where: { id: In(ids) } })).map((s) => s.id));
       const teacher = createTeacher(input.teacher, deps.config);
+      const piiTypes = samplePiiTypes(input.teacher);
       const rand = mulberry32(input.seed * 100_003 + input.batch);
       const out: GenerateBatchOutput = { batch: input.batch, generated: done.size, skipped: 0, invalid: 0 };
       let pending: Partial<GeneratedSample>[] = [];
@@ -90,13 +92,17 @@ export function generateActivities(deps: ActivityDeps) {
           out.skipped++;
           continue;
         }
+        // Redacted before it is stored, like everything else (validate checks the policy later).
         if (result.kind === 'invalid') {
           // Kept, so every rejection is on record with its reason.
           out.invalid++;
-          pending.push({ ...base, awkward: result.raw.slice(0, 10_000), corrected: '', reason: '', reasonLanguage: input.reasonLanguage, errorTypes: [], status: 'rejected', rejectionReasons: [{ code: 'teacher_invalid_output', detail: result.error }], tokens: result.tokens ?? null });
+          const raw = redactPii(result.raw.slice(0, 10_000), { types: piiTypes }).text;
+          pending.push({ ...base, awkward: raw, corrected: '', reason: '', reasonLanguage: input.reasonLanguage, errorTypes: [], status: 'rejected', rejectionReasons: [{ code: 'teacher_invalid_output', detail: redactPii(result.error, { types: piiTypes }).text }], tokens: result.tokens ?? null });
         } else {
           out.generated++;
-          pending.push({ ...base, ...result.triple, status: 'pending', rejectionReasons: [], redactions: [], split: null, tokens: result.tokens ?? null });
+          const { sample, redactions } = redactSample({ id: ids[i], ...result.triple }, { types: piiTypes });
+          const { awkward, corrected, reason } = sample;
+          pending.push({ ...base, ...result.triple, awkward, corrected, reason, status: 'pending', rejectionReasons: [], redactions: redactions.map(({ field, type, start, end }) => ({ field, type, start, end })), split: null, tokens: result.tokens ?? null });
         }
         if (pending.length >= 100) await flush();
       }

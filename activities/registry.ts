@@ -100,8 +100,10 @@ export function registryActivities(deps: ActivityDeps) {
 
     /**
      * Deploys the new champion. A LoRA model is first created in Ollama (when OLLAMA_HOST is set)
-     * from its merged weights, checked to answer, and only then tagged `<name>:champion`; then the
-     * serving API is asked to load the champion (it also loads it on start).
+     * from its merged weights, checked to answer, and only then tagged `<name>:champion`; then
+     * serving switches: at once through /admin/reload when CORRECTLY_ADMIN_KEY is set, otherwise
+     * by following the champion alias, which this waits for. A serving API that is not running is
+     * reported (it loads the champion when it starts).
      */
     async deployChampion(input: { modelName: string; version: string }): Promise<{ served: boolean; detail: string }> {
       const mv = await deps.mlflow.getModelVersion(input.modelName, input.version);
@@ -122,25 +124,61 @@ export function registryActivities(deps: ActivityDeps) {
         await deps.mlflow.setModelVersionTag(input.modelName, input.version, 'ollama_model', r.model);
         ollama = `Ollama ${r.model} → ${r.alias} (check answered in ${Math.round(r.checkLatencyMs)} ms); `;
       }
-      const url = `${deps.paths.servingUrl}/admin/reload`;
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...(deps.config.apiAdminKey ? { authorization: `Bearer ${deps.config.apiAdminKey}` } : {}) },
-          body: JSON.stringify({ modelName: input.modelName, version: input.version }),
-          signal: AbortSignal.timeout(30_000),
-        });
-      } catch {
-        return { served: false, detail: `${ollama}no serving API at ${deps.paths.servingUrl}; it loads the champion alias when it starts` };
+      const serving = deps.paths.servingUrl;
+      // With the admin key: switch now. Without it (or a server without one): serving follows the
+      // champion alias by itself (SERVING_CHAMPION_POLL); wait until it reports the new version.
+      if (deps.config.apiAdminKey) {
+        let res: Response;
+        try {
+          res = await fetch(`${serving}/admin/reload`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${deps.config.apiAdminKey}` },
+            body: JSON.stringify({ modelName: input.modelName, version: input.version }),
+            signal: AbortSignal.timeout(30_000),
+          });
+        } catch {
+          return { served: false, detail: `${ollama}no serving API at ${serving}; it loads the champion alias when it starts` };
+        }
+        const body = (await res.json().catch(() => ({}))) as { modelVersion?: string; error?: { code?: string } };
+        if (res.ok) {
+          if (body.modelVersion !== input.version) throw new Error(`serving API reports model version ${body.modelVersion}, expected ${input.version}`);
+          return { served: true, detail: `${ollama}serving v${input.version} at ${serving}` };
+        }
+        if (body.error?.code !== 'admin_disabled') {
+          if (res.status === 401 || res.status === 403) {
+            throw ApplicationFailure.nonRetryable(`serving API refused the reload (HTTP ${res.status}): set CORRECTLY_ADMIN_KEY to the API's admin key`, 'DeployUnauthorized');
+          }
+          throw new Error(`serving API reload failed: HTTP ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
+        }
       }
-      if (res.status === 401 || res.status === 403) {
-        throw ApplicationFailure.nonRetryable(`serving API refused the reload (HTTP ${res.status}): set CORRECTLY_ADMIN_KEY to the API's admin key`, 'DeployUnauthorized');
-      }
-      if (!res.ok) throw new Error(`serving API reload failed: HTTP ${res.status} ${await res.text()}`);
-      const body = (await res.json()) as { modelVersion?: string };
-      if (body.modelVersion !== input.version) throw new Error(`serving API reports model version ${body.modelVersion}, expected ${input.version}`);
-      return { served: true, detail: `${ollama}serving v${input.version} at ${deps.paths.servingUrl}` };
+      return waitUntilServed(serving, input.version, deps.config.servingChampionPoll, ollama);
     },
   };
+}
+
+/**
+ * Polls the serving API's public /readyz until it serves `version` (it switches when it next reads
+ * the champion alias). Heartbeats while it waits; a serving API that does not switch in time fails
+ * the attempt (retried), one that is not running is reported, not waited for.
+ */
+async function waitUntilServed(serving: string, version: string, pollMs: number, ollama: string): Promise<{ served: boolean; detail: string }> {
+  if (!pollMs) return { served: false, detail: `${ollama}serving does not follow the champion alias (SERVING_CHAMPION_POLL=0) and no CORRECTLY_ADMIN_KEY is set: it serves v${version} after its next start` };
+  const waitMs = Math.max(60_000, 3 * pollMs + 30_000);
+  const deadline = Date.now() + waitMs;
+  let seen: string | null = null;
+  for (;;) {
+    try {
+      const res = await fetch(`${serving}/readyz`, { signal: AbortSignal.timeout(10_000) });
+      const ready = (await res.json()) as { model?: { modelVersion?: string | null } };
+      seen = ready.model?.modelVersion ?? null;
+    } catch {
+      if (seen === null) return { served: false, detail: `${ollama}no serving API at ${serving}; it loads the champion alias when it starts` };
+    }
+    if (seen === version) return { served: true, detail: `${ollama}serving v${version} at ${serving} (followed the champion alias)` };
+    if (Date.now() > deadline) {
+      throw new Error(`serving API at ${serving} still serves ${seen ? `v${seen}` : 'no model'} after ${waitMs / 1000} s; it should follow the champion alias every ${pollMs / 1000} s (same MLFLOW_TRACKING_URI and MLFLOW_MODEL_NAME?)`);
+    }
+    Context.current().heartbeat({ phase: 'waiting for serving', serving: seen });
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -57,6 +57,8 @@ export function validateActivities(deps: ActivityDeps) {
             onProgress: (p) => ctx.heartbeat({ processed: processed + p.done, phase: p.phase }),
           },
         );
+        // Redactions made when the sample was stored (generate stage) stay on record.
+        const earlier = new Map(pending.map((s) => [s.id, s.redactions]));
         await db.transaction(async (tx) => {
           const r = tx.getRepository(GeneratedSampleSchema);
           for (const [i, res] of results.entries()) {
@@ -67,7 +69,7 @@ export function validateActivities(deps: ActivityDeps) {
               {
                 status: res.status,
                 rejectionReasons: res.reasons.map((x) => ({ code: x.code, detail: x.detail, ...(x.field ? { field: x.field } : {}), ...(x.duplicateOf ? { duplicateOf: x.duplicateOf, similarity: x.similarity } : {}) })),
-                redactions: res.redactions.map((x) => ({ field: x.field, type: x.type, start: x.start, end: x.end })),
+                redactions: [...(earlier.get(res.id) ?? []), ...res.redactions.map((x) => ({ field: x.field, type: x.type, start: x.start, end: x.end }))],
                 awkward: res.sample.awkward,
                 corrected: res.sample.corrected,
                 reason: res.sample.reason,

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { createCorrector } from '../core/engines';
 import { loadAlias } from '../core/engines/champion';
 import { endpoints } from '../core/config';
-import { screenText } from '../serve/safety';
+import { safetyPolicy, screenText } from '../serve/safety';
 import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
 import { MlflowClient } from '../core/mlflow';
@@ -88,7 +88,7 @@ try {
 
   // The safety layer alone vs the model alone, in this process, on the same texts.
   const loaded = (await loadAlias(mlflow, ts.config.mlflowModelName, 'champion'))!;
-  const policy = { maxChars: ts.config.apiMaxChars, maxTokens: ts.config.apiMaxTokens, profanity: ts.config.apiProfanity };
+  const policy = safetyPolicy(ts.config);
   const withPii = sentences.slice(0, 200).map((s, i) => (i % 2 ? `${s} Mail me at user${i}@example.com or call 010-1234-${String(1000 + i)}.` : s));
   const time = async (label: string, texts: string[], f: (t: string) => unknown) => {
     for (const t of texts.slice(0, 50)) await f(`Warm-up: ${t}`); // other texts: the lint cache must not answer

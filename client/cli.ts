@@ -29,6 +29,7 @@ const GROUPS: { summaries: Record<string, string>; load: () => Promise<Register>
   { summaries: { controller: 'the RetrainingController: state, history, triggers, policy, approval' }, load: async () => (await import('./commands/controller')).registerController },
   { summaries: { stage: 'one pipeline stage without Temporal, as `dvc repro` runs it' }, load: async () => (await import('./commands/stage')).registerStage },
   { summaries: { serve: 'the serving API and web page in the foreground' }, load: async () => (await import('./commands/serve')).registerServe },
+  { summaries: { 'api-key': 'create an API key for the serving API (its API_KEYS entry)' }, load: async () => (await import('./commands/apikey')).registerApiKey },
 ];
 
 const argv = process.argv.filter((a) => a !== '--debug');

@@ -32,11 +32,49 @@ const jsonObject = z.string().transform((v, ctx) => {
   return z.NEVER;
 });
 
+/** "https://a.example, http://localhost:3000": origins (scheme://host[:port]), or "*". */
+const corsOrigins = z.string().transform((v, ctx) => {
+  const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of list) {
+    if (o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://app.example.org (no path, no trailing slash)` });
+  }
+  return list;
+});
+
+export interface ApiKey {
+  name: string;
+  /** SHA-256 of the key, hex: the key itself is never configured or stored. */
+  sha256: string;
+  /** Requests per minute; default API_RATE_LIMIT. */
+  perMinute?: number;
+}
+/** "name:sha256hex[:perMinute]", comma-separated: the keys, and what is wrong with the entries that are not. */
+export function parseApiKeys(v: string): { keys: ApiKey[]; problems: string[] } {
+  const keys: ApiKey[] = [];
+  const problems: string[] = [];
+  for (const entry of v.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([\w.-]{1,40}):([0-9a-f]{64})(?::(\d{1,7}))?$/i.exec(entry);
+    if (!m) {
+      problems.push(`"${entry.slice(0, 20)}…" must be name:sha256hex[:requests per minute] (run \`correctly api-key new NAME\`)`);
+      continue;
+    }
+    if (keys.some((k) => k.name === m[1])) problems.push(`key name "${m[1]}" is used twice`);
+    keys.push({ name: m[1], sha256: m[2].toLowerCase(), ...(m[3] ? { perMinute: Number(m[3]) } : {}) });
+  }
+  return { keys, problems };
+}
+/** Kept as the text (child processes get it back as is); parsed where used, with parseApiKeys. */
+const apiKeys = z.string().superRefine((v, ctx) => {
+  for (const message of parseApiKeys(v).problems) ctx.addIssue({ code: 'custom', message });
+});
+
 interface Setting<S extends z.ZodType = z.ZodType> {
   env: string;
   schema: S;
   default?: string;
   secret?: boolean;
+  /** How `correctly config` shows the value (default: as is, or masked when secret). */
+  display?: (value: never) => string;
   help: string;
 }
 
@@ -47,7 +85,7 @@ function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
 /** Every setting, keyed by its path in the config object. */
 export const SETTINGS = {
   stateDir: setting({ env: 'CORRECTLY_STATE_DIR', schema: z.string().min(1), default: '.state', help: 'Where local servers keep their data (Temporal DB, PGlite, MLflow, Chroma, DVC remote).' }),
-  bindHost: setting({ env: 'CORRECTLY_BIND_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address local servers listen on.' }),
+  bindHost: setting({ env: 'CORRECTLY_BIND_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address every local server listens on: the API, worker metrics, and the stack (PGlite, MLflow, Chroma, Temporal UI). 0.0.0.0 only inside a private network (compose).' }),
 
   temporalAddress: setting({ env: 'TEMPORAL_ADDRESS', schema: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'), default: '127.0.0.1:7233', help: 'Temporal frontend gRPC address.' }),
   temporalNamespace: setting({ env: 'TEMPORAL_NAMESPACE', schema: z.string().min(1), default: 'default', help: 'Temporal namespace.' }),
@@ -67,8 +105,8 @@ export const SETTINGS = {
   apiMaxChars: setting({ env: 'API_MAX_CHARS', schema: z.coerce.number().int().min(1).max(100_000), default: '2000', help: 'Longest text (characters) the serving API corrects.' }),
   apiMaxTokens: setting({ env: 'API_MAX_TOKENS', schema: z.coerce.number().int().min(1).max(100_000), default: '400', help: 'Most o200k_base tokens in a text the serving API corrects.' }),
   apiProfanity: setting({ env: 'API_PROFANITY', schema: z.enum(['mask', 'refuse']), default: 'mask', help: 'Serving API profanity policy: mask the words, or refuse the request (422).' }),
-  apiRateLimit: setting({ env: 'API_RATE_LIMIT', schema: z.coerce.number().int().min(1), default: '120', help: 'Requests per minute per API key (or per IP without one) on /v1 and /admin.' }),
-  apiCorsOrigins: setting({ env: 'API_CORS_ORIGINS', schema: z.string().min(1), default: '*', help: 'Origins allowed by CORS: * or a comma-separated list.' }),
+  apiRateLimit: setting({ env: 'API_RATE_LIMIT', schema: z.coerce.number().int().min(1), default: '120', help: 'Requests per minute per client IP on /v1 and /admin (a configured API key has its own quota, see API_KEYS).' }),
+  apiCorsOrigins: setting({ env: 'API_CORS_ORIGINS', schema: corsOrigins.optional(), help: 'Origins whose web pages may call the public API (comma-separated, e.g. https://app.example.org). Unset: same origin only. Admin routes never allow CORS.' }),
   languagetoolUrl: setting({ env: 'LANGUAGETOOL_URL', schema: url.optional(), help: 'A running LanguageTool server (e.g. http://languagetool:8010). Unset: the local one on LANGUAGETOOL_PORT (stack part `languagetool`).' }),
   languagetoolPort: setting({ env: 'LANGUAGETOOL_PORT', schema: port, default: '8081', help: 'Port of the local LanguageTool server started by `correctly stack up`.' }),
   languagetoolHeap: setting({ env: 'LANGUAGETOOL_HEAP', schema: z.string().regex(/^\d+[mg]$/i, 'must be a Java heap size such as 256m or 1g'), default: '256m', help: 'Java heap of the local LanguageTool server (-Xmx).' }),
@@ -97,7 +135,7 @@ export const SETTINGS = {
   serveEngine: setting({ env: 'SERVE_ENGINE', schema: z.string().min(1), default: 'ensemble', help: 'Engine the serving API uses when no champion is registered, and in its place when the champion fails (default: the offline ensemble).' }),
 
   reasonLanguage: setting({ env: 'CORRECTLY_REASON_LANGUAGE', schema: z.enum(['ko', 'en']), default: 'ko', help: 'Language of explanations.' }),
-  apiAdminKey: setting({ env: 'CORRECTLY_ADMIN_KEY', schema: z.string().min(16, 'must be at least 16 characters').optional(), secret: true, help: 'API key for admin endpoints.' }),
+  apiAdminKey: setting({ env: 'CORRECTLY_ADMIN_KEY', schema: z.string().min(16, 'must be at least 16 characters').optional(), secret: true, help: 'Key for the admin endpoints (Bearer). Unset: /admin is off; serving follows the MLflow champion alias by itself.' }),
   logJson: setting({ env: 'CORRECTLY_LOG_JSON', schema: boolFlag, default: 'false', help: 'Log as JSON lines.' }),
 
   driftCheckInterval: setting({ env: 'DRIFT_CHECK_INTERVAL', schema: duration, default: '15m', help: 'How often the drift-check schedule runs (`correctly schedule apply`).' }),
@@ -113,6 +151,12 @@ export const SETTINGS = {
   controllerMaxPipelinesPerDay: setting({ env: 'CONTROLLER_MAX_PIPELINES_PER_DAY', schema: z.coerce.number().int().min(0).max(100), default: '4', help: 'Budget: pipelines the controller may start in any 24 hours.' }),
   workerMetricsPort: setting({ env: 'WORKER_METRICS_PORT', schema: z.coerce.number().int().min(0).max(65535), default: '9464', help: 'Prometheus /metrics port of a worker (0: off).' }),
   resourceSampleInterval: setting({ env: 'RESOURCE_SAMPLE_INTERVAL', schema: duration, default: '5s', help: 'How often workers sample CPU, memory and GPU during activities.' }),
+
+  // ── Serving security (issue 15): keys, proxies, champion following, names ─────────────────────
+  apiKeys: setting({ env: 'API_KEYS', schema: apiKeys.optional(), display: (v: string) => parseApiKeys(v).keys.map((k) => `${k.name}${k.perMinute ? ` (${k.perMinute}/min)` : ''}`).join(', '), help: 'Client API keys, stored as SHA-256 hashes: "name:sha256hex[:requests per minute]", comma-separated (`correctly api-key new NAME` prints one). A key gets its own rate-limit quota; unknown keys count as their IP.' }),
+  apiTrustProxy: setting({ env: 'API_TRUST_PROXY', schema: z.string().regex(/^[\w.:/,\s-]+$/, 'must be true, or a comma-separated list of proxy IPs/CIDRs').optional(), help: 'Reverse proxies whose X-Forwarded-For the API believes (true, or IPs/CIDRs). Unset: the TCP peer is the client.' }),
+  servingChampionPoll: setting({ env: 'SERVING_CHAMPION_POLL', schema: z.string().regex(/^(0|\d+(\.\d+)?(ms|s|m|h|d))$/, 'must be 0 (off) or a duration such as 10s or 1m').transform((v) => (v === '0' ? 0 : duration.parse(v))), default: '10s', help: 'How often the serving API checks the MLflow champion alias and switches to a new champion (0: only at start and on /admin/reload).' }),
+  piiNames: setting({ env: 'PII_NAMES', schema: z.enum(['auto', 'on', 'off']), default: 'auto', help: 'Redact names of people in serving traffic: auto = when an LLM may read it (OPENAI_API_KEY, OLLAMA_HOST or DRIFT_JUDGE set). Prompts to an LLM always lose names.' }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -205,7 +249,7 @@ export function links(c: Config) {
 export function describeConfig(c: Config): { key: string; env: string; value: string; source: string; help: string }[] {
   return (Object.entries(SETTINGS) as [keyof Settings, Setting][]).map(([key, s]) => {
     const v = c[key];
-    const shown = v === undefined ? '(unset)' : s.secret ? mask(String(v)) : String(v);
+    const shown = v === undefined ? '(unset)' : s.display ? s.display(v as never) : s.secret ? mask(String(v)) : String(v);
     return { key, env: s.env, value: shown, source: c.source[key], help: s.help };
   });
 }

@@ -308,6 +308,8 @@ export interface ServingRequest {
   fallback: boolean;
   redactions: number;
   client: string | null;
+  /** SHA-256 (hex) of the feedback token returned with the correction: only its holder may rate it. */
+  feedbackTokenHash: string | null;
   createdAt: Date;
 }
 export const ServingRequestSchema = new EntitySchema<ServingRequest>({
@@ -327,6 +329,7 @@ export const ServingRequestSchema = new EntitySchema<ServingRequest>({
     fallback: { type: 'boolean', default: false },
     redactions: { type: 'int', default: 0 },
     client: key(true, 64),
+    feedbackTokenHash: { ...key(true, 64), name: 'feedback_token_hash' },
     createdAt,
   },
   indices: [{ name: 'ix_request_created', columns: ['createdAt'] }],
@@ -339,6 +342,8 @@ export interface Feedback {
   betterCorrection: string | null;
   comment: string | null;
   createdAt: Date;
+  /** The last change: a second rating of the same correction updates the one row. */
+  updatedAt: Date;
 }
 export const FeedbackSchema = new EntitySchema<Feedback>({
   name: 'Feedback',
@@ -350,11 +355,13 @@ export const FeedbackSchema = new EntitySchema<Feedback>({
     betterCorrection: { ...text(true), name: 'better_correction' },
     comment: text(true),
     createdAt,
+    updatedAt: { type: 'timestamptz', updateDate: true, name: 'updated_at' },
   },
   relations: {
     request: { type: 'many-to-one', target: 'ServingRequest', joinColumn: { name: 'request_id' }, onDelete: 'CASCADE' },
   } as never,
-  indices: [{ name: 'ix_feedback_request', columns: ['requestId'] }],
+  // One feedback per correction: repeated feedback updates this row, never adds one.
+  indices: [{ name: 'uq_feedback_request', columns: ['requestId'], unique: true }],
 });
 
 export interface DriftReport {

@@ -104,4 +104,29 @@ if [ "${1:-}" = "--test" ]; then
     echo "$h" > $stamp_dir/compose-check
   fi
 fi
+if [ "${1:-}" = "--test" ]; then
+  # 6. OpenWebUI for its end-to-end test (test/serve/openai.test.ts), pinned, in its own venv:
+  #    the package without its dependency list (which pulls torch, CUDA wheels and document
+  #    parsers: gigabytes) plus the slim dependency set upstream ships in the wheel for its slim
+  #    image (requirements-slim.txt: API, auth, SQLite; no local models).
+  OPENWEBUI_VERSION=0.12.4
+  owui=.tools/open-webui-$OPENWEBUI_VERSION
+  if [ ! -x "$owui/bin/open-webui" ] || [ "$(cat $stamp_dir/open-webui 2>/dev/null)" != "$OPENWEBUI_VERSION" ]; then
+    py=""
+    for c in python3 python3.12 python3.11; do
+      if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 1)'; then py=$c; break; fi
+    done
+    [ -n "$py" ] || { echo "[setup] error: open-webui $OPENWEBUI_VERSION needs Python 3.11 or 3.12 (for test/serve/openai.test.ts)" >&2; exit 1; }
+    say "installing open-webui $OPENWEBUI_VERSION with its slim dependency set into $owui"
+    rm -rf "$owui"
+    "$py" -m venv "$owui"
+    wheel_dir=$(mktemp -d)
+    "$owui/bin/pip" download --quiet --disable-pip-version-check --no-deps -d "$wheel_dir" "open-webui==$OPENWEBUI_VERSION"
+    "$owui/bin/python" -c 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("requirements-slim.txt").decode())' "$wheel_dir"/open_webui-*.whl > "$wheel_dir/requirements-slim.txt"
+    "$owui/bin/pip" install --quiet --disable-pip-version-check -r "$wheel_dir/requirements-slim.txt"
+    "$owui/bin/pip" install --quiet --disable-pip-version-check --no-deps "$wheel_dir"/open_webui-*.whl
+    rm -rf "$wheel_dir"
+    echo "$OPENWEBUI_VERSION" > $stamp_dir/open-webui
+  fi
+fi
 say "ready"

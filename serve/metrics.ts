@@ -50,6 +50,12 @@ export function createMetrics() {
       labelNames: ['model', 'version', 'engine'] as const,
       registers: [registry],
     }),
+    chatTasks: new Counter({
+      name: 'correctly_chat_tasks_total',
+      help: 'Background task requests of chat front ends (OpenWebUI titles, follow-ups, …) answered without correcting, by task.',
+      labelNames: ['task'] as const,
+      registers: [registry],
+    }),
     reloads: new Counter({
       name: 'correctly_model_reloads_total',
       help: 'Model switches requested through /admin/reload, by outcome.',

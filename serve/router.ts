@@ -16,7 +16,7 @@ import type { CorrectOptions, Correction, Corrector } from '../core/engines';
 import { type Config, loadConfig } from '../core/config';
 import { loadVersionCorrector } from '../core/engines/champion';
 import { EngineFailure, EnginePool, type PoolStatus } from '../core/engines/pool';
-import type { MlflowClient } from '../core/mlflow';
+import type { MlflowClient, MlflowError } from '../core/mlflow';
 import { ApiError } from './errors';
 
 interface Served {
@@ -121,7 +121,11 @@ export class ModelRouter {
     }
     const mv = version
       ? await this.mlflow.getModelVersion(modelName, version).catch((e) => {
-          throw new ApiError(404, 'model_version_not_found', `${modelName} version ${version}: ${(e as Error).message}`);
+          // The registry's own message (endpoint, error codes) stays in the log, not in the answer.
+          this.log.warn(`reload of ${modelName} v${version}: ${(e as Error).message}`);
+          const status = (e as MlflowError).status;
+          if (status >= 400 && status < 500) throw new ApiError(404, 'model_version_not_found', `${modelName} has no version ${version} in the model registry`);
+          throw new ApiError(502, 'registry_unavailable', 'the model registry did not answer; try again');
         })
       : await this.mlflow.getByAlias(modelName, 'champion');
     if (!mv?.run_id) throw new ApiError(404, 'model_version_not_found', `${modelName}: no ${version ? `version ${version}` : 'champion'} with a training run`);

@@ -5,22 +5,48 @@
  * never put into instructions, so an injection attempt is corrected like any other sentence.
  */
 import { z } from 'zod';
+import type { Config } from '../core/config';
 import { containsProfanity, maskProfanity } from '../core/validation/profanity';
 import { redactPii } from '../core/validation/pii';
 import { countTokens } from '../core/validation/tokens';
-import type { PiiType } from '../core/validation/types';
+import { PATTERN_PII_TYPES, PII_TYPES, type PiiType } from '../core/validation/types';
 import { ApiError } from './errors';
 
 export interface SafetyPolicy {
   maxChars: number;
   maxTokens: number;
   profanity: 'mask' | 'refuse';
+  /** Redact names of people too (see `redactsNames`). */
+  names: boolean;
+}
+
+export function safetyPolicy(c: Config): SafetyPolicy {
+  return { maxChars: c.apiMaxChars, maxTokens: c.apiMaxTokens, profanity: c.apiProfanity, names: redactsNames(c) };
+}
+
+/**
+ * Names of people are redacted from serving traffic when an LLM may read it: an LLM judge scores
+ * stored requests (DRIFT_JUDGE), and with an LLM configured an LLM teacher may learn from traffic.
+ * PII_NAMES=on|off decides it outright.
+ */
+export function redactsNames(c: Pick<Config, 'piiNames' | 'openaiApiKey' | 'ollamaHost' | 'driftJudge'>): boolean {
+  if (c.piiNames !== 'auto') return c.piiNames === 'on';
+  return Boolean(c.openaiApiKey || c.ollamaHost || c.driftJudge !== 'none');
+}
+
+export interface Redaction {
+  type: PiiType;
+  /** The placeholder's offsets in the screened text (the `input` corrections' edits point into). */
+  start: number;
+  end: number;
+  /** Where the redacted value was in the text as sent. */
+  source: { start: number; end: number };
 }
 
 export interface ScreenedText {
   /** What the model sees and the database stores: PII replaced by [EMAIL]-style placeholders, profanity masked. */
   text: string;
-  redactions: { type: PiiType; start: number; end: number }[];
+  redactions: Redaction[];
   profanityMasked: boolean;
 }
 
@@ -38,7 +64,7 @@ export function screenText(raw: string, policy: SafetyPolicy, field = 'text'): S
   if (raw.length > policy.maxChars) throw new ApiError(413, 'text_too_long', `${field}: ${raw.length} characters, the limit is ${policy.maxChars}`, undefined, field);
   const tokens = countTokens(raw);
   if (tokens > policy.maxTokens) throw new ApiError(413, 'too_many_tokens', `${field}: ${tokens} tokens, the limit is ${policy.maxTokens}`, undefined, field);
-  const { text: redacted, redactions } = redactPii(raw);
+  const { text: redacted, redactions } = redactPii(raw, { types: policy.names ? PII_TYPES : PATTERN_PII_TYPES });
   let text = redacted;
   let profanityMasked = false;
   if (containsProfanity(text)) {
@@ -46,7 +72,7 @@ export function screenText(raw: string, policy: SafetyPolicy, field = 'text'): S
     text = maskProfanity(text);
     profanityMasked = true;
   }
-  return { text, redactions, profanityMasked };
+  return { text, redactions: redactions.map((r) => ({ type: r.type, start: r.start, end: r.end, source: r.source! })), profanityMasked };
 }
 
 /** A zod failure as one readable line: "text: expected string, received number; reasonLanguage: …". */

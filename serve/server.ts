@@ -3,20 +3,25 @@
  * `startServingApi` is what `serve/main.ts`, the stack and the tests start.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints } from '../core/config';
+import { type Config, endpoints, parseApiKeys } from '../core/config';
 import { MlflowClient } from '../core/mlflow';
+import { redactPii } from '../core/validation/pii';
 import { PROJECT_ROOT } from '../core/stack/index';
 import { openDatabase } from '../entities/data-source';
-import { clientId } from './auth';
+import { ClientIdentity } from './auth';
+import { followChampion, recordServedModel } from './champion';
 import { DashboardData } from './dashboard';
 import { ApiError, toApiError } from './errors';
 import { createMetrics, type Metrics, observeEngines } from './metrics';
+import { registerOpenApi } from './openapi';
 import { ModelRouter } from './router';
 import { adminRoutes } from './routes/admin';
 import { correctionRoutes } from './routes/corrections';
@@ -24,7 +29,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { feedbackRoutes } from './routes/feedback';
 import { healthRoutes } from './routes/health';
 import { openaiRoutes } from './routes/openai';
-import type { SafetyPolicy } from './safety';
+import { safetyPolicy } from './safety';
 import { ServingStore } from './store';
 
 export interface ServingApiOptions {
@@ -35,6 +40,8 @@ export interface ServingApiOptions {
   db?: DataSource;
   /** Fastify/pino logger level, or false for none (default 'info'). */
   logLevel?: string | false;
+  /** Where log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
   /** How often to retry loading the champion after a failure (default 10 s). */
   championRetryMs?: number;
 }
@@ -48,19 +55,56 @@ export interface ServingApi {
 }
 
 const PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** decodeURIComponent, or the text as it is when it is malformed. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The path a request is routed by: the matched route's pattern, or for unmatched and CORS preflight
+ * requests the decoded URL path ("/%61dmin/…" routes to /admin/…, so the raw URL cannot be trusted).
+ */
+function routePath(req: FastifyRequest): string {
+  const route = req.routeOptions.url;
+  return route && route !== '*' ? route : safeDecode(req.url.split('?')[0]);
+}
+const isAdmin = (req: FastifyRequest) => /^\/admin(\/|$)/.test(routePath(req));
+
+/** API_TRUST_PROXY as Fastify's trustProxy: unset → trust no proxy; "true" → any; else the listed addresses. */
+function trustProxy(v: string | undefined): boolean | string[] {
+  if (!v) return false;
+  if (v.trim() === 'true') return true;
+  return v.split(',').map((a) => a.trim()).filter(Boolean);
+}
 
 export async function startServingApi(config: Config, opts: ServingApiOptions = {}): Promise<ServingApi> {
   const e = endpoints(config);
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(e.databaseUrl, { poolSize: 8 }));
-  const policy: SafetyPolicy = { maxChars: config.apiMaxChars, maxTokens: config.apiMaxTokens, profanity: config.apiProfanity };
+  const policy = safetyPolicy(config);
   const metrics = createMetrics();
   const store = new ServingStore(db);
+  const identity = new ClientIdentity(parseApiKeys(config.apiKeys ?? '').keys, config.apiRateLimit);
   const app = Fastify({
     genReqId: () => randomUUID(),
+    trustProxy: trustProxy(config.apiTrustProxy),
     requestIdLogLabel: 'requestId',
     bodyLimit: Math.max(64 * 1024, config.apiMaxChars * 8),
-    logger: opts.logLevel === false ? false : { level: opts.logLevel ?? 'info' },
+    logger:
+      opts.logLevel === false
+        ? false
+        : {
+            level: opts.logLevel ?? 'info',
+            ...(opts.logStream ? { stream: opts.logStream } : {}),
+            // The log gets no client address, and URLs (a query string can carry anything) are redacted.
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactPii(safeDecode(req.url.replace(/\+/g, ' '))).text }) },
+          },
   });
   const mlflow = new MlflowClient(e.mlflowUrl);
   const router = new ModelRouter(mlflow, config.mlflowModelName, e.modelsDir, app.log, opts.championRetryMs, config);
@@ -68,19 +112,29 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
 
   try {
     // JSON must be valid UTF-8: Node would otherwise swap bad bytes for U+FFFD and correct garbage.
-    const parseJson = app.getDefaultJsonParser('error', 'error');
+    // Keys that could change object prototypes are refused by name (Fastify's own parser calls
+    // them "invalid JSON").
     const utf8 = new TextDecoder('utf-8', { fatal: true });
     app.removeAllContentTypeParsers(); // JSON only: text/plain and others get 415
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
       let text: string;
       try {
         text = utf8.decode(body as Buffer);
       } catch {
         return done(new ApiError(400, 'invalid_utf8', 'the body is not valid UTF-8; send text encoded as UTF-8'), undefined);
       }
-      parseJson(req, text, done);
+      if (text.trim() === '') return done(new ApiError(400, 'invalid_json', 'the body is empty: send a JSON object'), undefined);
+      try {
+        done(null, secureJson.parse(text, { protoAction: 'error', constructorAction: 'error' }));
+      } catch (e) {
+        if (/forbidden prototype property/i.test((e as Error).message)) {
+          return done(new ApiError(400, 'forbidden_key', 'the body contains a "__proto__" or "constructor.prototype" key, which this server refuses; remove it'), undefined);
+        }
+        done(new ApiError(400, 'invalid_json', `the body is not valid JSON: ${(e as Error).message}`), undefined);
+      }
     });
 
+    await registerOpenApi(app, PACKAGE_VERSION);
     app.addHook('onRequest', async (req, reply) => {
       reply.header('x-request-id', req.id);
     });
@@ -97,20 +151,25 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
       reply.code(404).send(new ApiError(404, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`).toJSON());
     });
 
-    const origins = config.apiCorsOrigins.trim();
+    // CORS: public routes for the configured origins only (unset: same origin, no CORS headers);
+    // admin routes never, whatever the origin.
+    const origins = config.apiCorsOrigins ?? [];
     await app.register(cors, {
-      origin: origins === '*' ? '*' : origins.split(',').map((o) => o.trim()),
-      methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['content-type', 'authorization'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
+      delegator: (req, cb) =>
+        cb(null, {
+          origin: isAdmin(req) || origins.length === 0 ? false : origins.includes('*') ? '*' : origins,
+          methods: ['GET', 'POST', 'OPTIONS'],
+          allowedHeaders: ['content-type', 'authorization'],
+          exposedHeaders: ['x-request-id', 'retry-after'],
+        }),
     });
     await app.register(rateLimit, {
       global: true,
-      max: config.apiRateLimit,
+      max: (req) => identity.of(req).quota,
       timeWindow: 60_000,
-      keyGenerator: clientId,
-      allowList: (req) => !(req.url.startsWith('/v1/') || req.url.startsWith('/admin/')),
-      errorResponseBuilder: (_req, c) => new ApiError(429, 'rate_limited', `rate limit: ${c.max} requests per minute per API key (or IP); retry in ${c.after}`),
+      keyGenerator: (req) => identity.of(req).id,
+      allowList: (req) => !(routePath(req).startsWith('/v1/') || isAdmin(req)),
+      errorResponseBuilder: (_req, c) => new ApiError(429, 'rate_limited', `rate limit: ${c.max} requests per minute for this client (IP, or API key from API_KEYS); retry in ${c.after}`),
     });
     await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', index: ['index.html'], wildcard: false });
     // The chart library, straight from node_modules: no build step.
@@ -122,10 +181,11 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
     });
 
     await router.start();
-    const s = router.status();
-    metrics.modelVersion.set({ model: s.modelName, version: s.modelVersion ?? 'none', engine: s.engine }, 1);
+    recordServedModel(metrics, router);
+    const stopFollowing = followChampion(router, metrics, config.servingChampionPoll, app.log);
+    app.addHook('onClose', async () => stopFollowing());
 
-    const ctx = { router, store, metrics, policy, defaultLanguage: config.reasonLanguage };
+    const ctx = { router, store, metrics, policy, identity, defaultLanguage: config.reasonLanguage };
     correctionRoutes(app, ctx);
     openaiRoutes(app, ctx);
     feedbackRoutes(app, ctx);
@@ -134,12 +194,17 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
     dashboardRoutes(app, new DashboardData(db, config, () => router.engines.status()));
 
     const host = opts.host ?? config.bindHost;
-    await app.listen({ host, port: opts.port ?? config.apiPort });
+    const port = opts.port ?? config.apiPort;
+    await app.listen({ host, port }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is already in use: stop the process using it, or set API_PORT to a free port`);
+      if (e.code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${host}: not an address of this machine (CORRECTLY_BIND_HOST)`);
+      throw e;
+    });
     const addr = app.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.apiPort;
+    const bound = typeof addr === 'object' && addr ? addr.port : port;
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
     return {
-      url: `http://${shownHost}:${port}`,
+      url: `http://${shownHost}:${bound}`,
       app,
       router,
       metrics,

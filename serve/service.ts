@@ -24,7 +24,7 @@ export interface CorrectionResponse {
   engine: string;
   fallback: boolean;
   latencyMs: number;
-  redactions: { type: string; start: number; end: number }[];
+  redactions: { type: string; start: number; end: number; source: { start: number; end: number } }[];
   profanityMasked: boolean;
 }
 
@@ -37,7 +37,7 @@ export interface CorrectionContext {
 
 export async function correctOne(
   ctx: CorrectionContext,
-  req: { requestId: string; client: string; endpoint: string },
+  req: { requestId: string; client: string; endpoint: string; feedbackTokenHash?: string },
   text: string,
   reasonLanguage: ReasonLanguage,
   field = 'text',
@@ -69,6 +69,7 @@ export async function correctOne(
       fallback: routed.fallback,
       redactions: screened.redactions.length,
       client: req.client,
+      feedbackTokenHash: req.feedbackTokenHash ?? null,
     });
   } catch (e) {
     // Feedback is tied to the stored row: a correction we cannot store is not answered.
@@ -110,6 +111,8 @@ async function recordFailure(ctx: CorrectionContext, req: { requestId: string; c
       fallback: true,
       redactions,
       client: req.client,
+      // a request no engine answered cannot be rated: it has no feedback token
+      feedbackTokenHash: null,
     });
   } catch {
     // the client gets the engine's 503 either way; a storage failure is not a second error to report

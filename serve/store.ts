@@ -12,15 +12,26 @@ export class ServingStore {
     await this.db.getRepository(ServingRequestSchema).insert({ ...r, language: 'en', task: 'gec' });
   }
 
-  async requestExists(id: string): Promise<boolean> {
-    return this.db.getRepository(ServingRequestSchema).exists({ where: { id } });
+  /** The stored hash of a request's feedback token: undefined for an unknown request, null for one stored without a token. */
+  async feedbackTokenHash(requestId: string): Promise<string | null | undefined> {
+    const row = await this.db.getRepository(ServingRequestSchema).findOne({ where: { id: requestId }, select: { id: true, feedbackTokenHash: true } });
+    return row ? row.feedbackTokenHash : undefined;
   }
 
-  /** One feedback per request: a second one (the user changed their mind) replaces the first. */
-  async saveFeedback(f: Omit<Feedback, 'id' | 'createdAt'>): Promise<Feedback> {
+  /**
+   * One feedback per request (a unique index guards it): a second one — the user changed their
+   * mind — updates the row. `created` tells which happened.
+   */
+  async saveFeedback(f: Omit<Feedback, 'id' | 'createdAt' | 'updatedAt'>): Promise<{ feedback: Feedback; created: boolean }> {
     const id = stableId('fb', f.requestId);
-    await this.db.getRepository(FeedbackSchema).upsert({ id, ...f, createdAt: new Date() }, ['id']);
-    return (await this.db.getRepository(FeedbackSchema).findOneByOrFail({ id }))!;
+    const repo = this.db.getRepository(FeedbackSchema);
+    const [{ inserted }] = await this.db.query(
+      `insert into feedback (id, request_id, rating, better_correction, comment) values ($1, $2, $3, $4, $5)
+       on conflict (id) do update set rating = excluded.rating, better_correction = excluded.better_correction, comment = excluded.comment, updated_at = now()
+       returning (xmax = 0) as inserted`,
+      [id, f.requestId, f.rating, f.betterCorrection, f.comment],
+    );
+    return { feedback: await repo.findOneByOrFail({ id }), created: Boolean(inserted) };
   }
 
   async ping(): Promise<void> {

@@ -9,7 +9,7 @@ import '../core/providers'; // registers the OpenAI and Ollama teachers and corr
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
-import { ResourceMonitor } from '../core/monitoring/resources';
+import { ResourceMonitor, serveWorkerMetrics } from '../core/monitoring/resources';
 
 export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
 
@@ -34,7 +34,7 @@ export async function createWorker(kind: WorkerKind, config: Config = loadConfig
   }
   // CPU, memory and GPU sampled during activities: Prometheus /metrics and MLflow system metrics.
   const monitor = new ResourceMonitor({ worker: `${kind}-worker@${process.pid}`, intervalMs: config.resourceSampleInterval, mlflow: deps.mlflow, log: (m) => console.warn(m) });
-  if (config.workerMetricsPort) await monitor.listen(config.workerMetricsPort);
+  await serveWorkerMetrics(monitor, config);
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

@@ -161,8 +161,11 @@ export class ResourceMonitor {
     return s;
   }
 
-  /** Serves /metrics on `port` (0 picks one); returns the port. A taken port is logged, not fatal. */
-  async listen(port: number, host = '0.0.0.0'): Promise<number | null> {
+  /**
+   * Serves /metrics on host:port (0 picks a port); returns the port. A taken port is not fatal: the
+   * worker runs on, and says clearly that it has no metrics endpoint and which setting to change.
+   */
+  async listen(port: number, host = '127.0.0.1'): Promise<number | null> {
     const server = createServer(async (req, res) => {
       if (req.url?.split('?')[0] !== '/metrics') {
         res.writeHead(404).end('not found: GET /metrics\n');
@@ -177,12 +180,20 @@ export class ResourceMonitor {
         server.listen(port, host, () => resolve());
       });
     } catch (e) {
-      this.opts.log?.(`worker metrics endpoint not started on port ${port}: ${(e as Error).message} (set WORKER_METRICS_PORT)`);
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (another worker on this host?)` : `cannot listen on ${host}:${port}: ${err.message}`;
+      this.opts.log?.(`WARNING worker metrics: ${why}; this worker (${this.opts.worker}) runs WITHOUT a Prometheus /metrics endpoint. Give each worker on a host its own WORKER_METRICS_PORT (0 turns it off); it listens on CORRECTLY_BIND_HOST.`);
       return null;
     }
     this.server = server;
     const addr = server.address();
     return typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  /** Where /metrics listens, or null when it does not. */
+  address(): { host: string; port: number } | null {
+    const addr = this.server?.address();
+    return typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : null;
   }
 
   async close(): Promise<void> {
@@ -235,6 +246,11 @@ export class ResourceMonitor {
     this.activityDuration.observe({ activity, outcome }, seconds);
     this.activitiesRunning.dec();
   }
+}
+
+/** A worker's metrics endpoint as configured: WORKER_METRICS_PORT (0: none) on CORRECTLY_BIND_HOST. */
+export function serveWorkerMetrics(monitor: ResourceMonitor, config: { workerMetricsPort: number; bindHost: string }): Promise<number | null> {
+  return config.workerMetricsPort ? monitor.listen(config.workerMetricsPort, config.bindHost) : Promise.resolve(null);
 }
 
 /** A 32-hex MLflow run id in an activity's input or result, if any. */

@@ -12,6 +12,7 @@ import { diffTokens } from '../engines/rules';
 import { applyEdits, type Correction, type CorrectOptions, type Corrector, DEFAULT_REASON_LANGUAGE, type Edit, type ReasonLanguage } from '../engines/types';
 import { detectPii, PII_PLACEHOLDERS } from '../validation/pii';
 import type { Llm } from './llm';
+import { LLM_PII } from './pii';
 import { correctionMessages, CorrectionReplySchema } from './prompts';
 
 /** Tokens that cover the whole text: words (with inner apostrophes), single symbols, whitespace runs. */
@@ -54,7 +55,7 @@ export function diffEdits(input: string, output: string, lang: ReasonLanguage = 
 export function restorePii(original: string, output: string): string {
   let out = output;
   let from = 0;
-  for (const span of detectPii(original)) {
+  for (const span of detectPii(original, LLM_PII)) {
     const placeholder = PII_PLACEHOLDERS[span.type];
     const at = out.indexOf(placeholder, from);
     if (at < 0) continue;

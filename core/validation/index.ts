@@ -22,7 +22,7 @@ import type { VectorIndex, VectorMetadata } from '../embedding/vector-index';
 import { parseValidationConfig, type ValidationConfig, type ValidationConfigInput } from './config';
 import { findNearDuplicates, nearDuplicateReason } from './dedup';
 import { checkLengthRatio, checkTooDifferent } from './length';
-import { redactSample } from './pii';
+import { placeholdersIn, redactSample } from './pii';
 import { checkProfanity } from './profanity';
 import { checkSchema } from './schema';
 import { checkTokens, sampleTokens } from './tokens';
@@ -34,6 +34,7 @@ import {
   type RejectionReason,
   type SampleResult,
   type StageReport,
+  TEXT_FIELDS,
 } from './types';
 import { checkUnchanged } from './unchanged';
 import { loopYielder } from '../yield';
@@ -41,7 +42,7 @@ import { loopYielder } from '../yield';
 export * from './types';
 export { DEFAULT_VALIDATION_CONFIG, parseValidationConfig, ValidationConfigSchema, type ValidationConfig, type ValidationConfigInput } from './config';
 export { CandidateSampleSchema } from './schema';
-export { detectPii, PII_PLACEHOLDERS, redactPii, redactSample, luhnValid } from './pii';
+export { detectPii, PII_PLACEHOLDERS, placeholdersIn, redactPii, redactSample, luhnValid, samplePiiTypes } from './pii';
 export { containsProfanity, maskProfanity } from './profanity';
 export { countTokens } from './tokens';
 
@@ -81,9 +82,11 @@ export function runCheapChecks(raw: unknown, config: ValidationConfig, fallbackI
   const reasons: RejectionReason[] = [...schema.reasons];
   // Redact whatever text there is, even for a sample about to be rejected: rejected samples are stored too.
   const { sample, redactions } = redactSample(schema.sample, { types: config.pii.types });
-  if (redactions.length && config.pii.policy === 'reject') {
-    const fields = [...new Set(redactions.map((r) => r.field))];
-    const types = [...new Set(redactions.map((r) => r.type))];
+  // Placeholders already in the text are PII redacted before the sample was stored (generate stage).
+  const found = [...redactions, ...TEXT_FIELDS.flatMap((field) => placeholdersIn(schema.sample[field]).map((type) => ({ field, type })))];
+  if (found.length && config.pii.policy === 'reject') {
+    const fields = [...new Set(found.map((r) => r.field))];
+    const types = [...new Set(found.map((r) => r.type))];
     reasons.push({ code: 'pii', field: fields.join(','), detail: `PII (${types.join(', ')}) in ${fields.join(', ')}` });
   }
   let tokens: SampleResult['tokens'];

@@ -64,14 +64,21 @@ export interface RejectionReason {
   similarity?: number;
 }
 
-export const PII_TYPES = ['url_credentials', 'email', 'kr_rrn', 'us_ssn', 'credit_card', 'phone', 'ipv4'] as const;
+export const PII_TYPES = ['url_credentials', 'email', 'kr_rrn', 'us_ssn', 'credit_card', 'phone', 'passport', 'ipv4', 'ipv6', 'person_name'] as const;
 export type PiiType = (typeof PII_TYPES)[number];
+/** What is looked for unless asked otherwise: every type found by pattern. Names (`person_name`) are opt-in. */
+export const PATTERN_PII_TYPES = PII_TYPES.filter((t) => t !== 'person_name');
 
-/** One replaced span. Offsets are UTF-16 code units into the redacted text: `text.slice(start, end)` is the placeholder. */
+/**
+ * One PII span. From detectPii: offsets (UTF-16 code units) into the text searched. From a
+ * redaction: offsets into the redacted text (`text.slice(start, end)` is the placeholder), and
+ * `source` where the value was in the original text.
+ */
 export interface PiiSpan {
   type: PiiType;
   start: number;
   end: number;
+  source?: { start: number; end: number };
 }
 
 export interface Redaction extends PiiSpan {

@@ -75,7 +75,7 @@ function addTurn(text, r) {
   better.setAttribute('aria-label', 'Your better correction (optional)');
   for (const [button, rating] of [[up, 'up'], [down, 'down']]) {
     button.setAttribute('aria-pressed', 'false');
-    button.addEventListener('click', () => feedback(r.requestId, rating, better.value, [up, down], button, status));
+    button.addEventListener('click', () => feedback(r.requestId, r.feedbackToken, rating, better.value, [up, down], button, status));
   }
   const meta = [r.engine, r.modelVersion ? `v${r.modelVersion}` : null, r.fallback ? 'fallback' : null, `${Math.round(r.latencyMs)} ms`].filter(Boolean).join(' · ');
   const notes = [];
@@ -97,9 +97,10 @@ function addTurn(text, r) {
   log.lastElementChild.scrollIntoView({ block: 'end' });
 }
 
-async function feedback(requestId, rating, betterText, buttons, pressed, status) {
+// The feedback token came with the correction and stays in this page: only it lets us rate it.
+async function feedback(requestId, feedbackToken, rating, betterText, buttons, pressed, status) {
   status.textContent = 'Sending…';
-  const body = { requestId, rating };
+  const body = { requestId, feedbackToken, rating };
   if (betterText.trim()) body.betterCorrection = betterText;
   const res = await fetch('/v1/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = await res.json();

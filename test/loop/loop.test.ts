@@ -100,7 +100,7 @@ describe('monitoring and the retraining loop', () => {
     const since = new Date().toISOString();
     for (const text of heldOut.slice(0, 60)) {
       const r = await post('/v1/corrections', { text });
-      if ((r.corrected as string) !== text) await post('/v1/feedback', { requestId: r.requestId, rating: 'up' });
+      if ((r.corrected as string) !== text) await post('/v1/feedback', { requestId: r.requestId, feedbackToken: r.feedbackToken, rating: 'up' });
     }
     const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 3600, minSamples: 30 });
     expect(out.skipped).toBeNull();
@@ -123,7 +123,7 @@ describe('monitoring and the retraining loop', () => {
     const since = new Date().toISOString();
     for (const text of driftedTexts(60)) {
       const r = await post('/v1/corrections', { text });
-      await post('/v1/feedback', { requestId: r.requestId, rating: 'down' });
+      await post('/v1/feedback', { requestId: r.requestId, feedbackToken: r.feedbackToken, rating: 'down' });
     }
     const out = await runDriftCheck(h.client, { modelName: h.config.mlflowModelName, since, windowSeconds: 3600, minSamples: 30 });
     expect(out.drifted).toBe(true);

@@ -62,28 +62,40 @@ describe('serving API request parsing properties', () => {
     );
   });
 
-  it('POST /v1/feedback: a UUID and up/down pass; anything else is refused naming the field', () => {
+  it('POST /v1/feedback: a UUID, a feedback token and up/down pass; anything else is refused naming the field', () => {
     fc.assert(
       fc.property(
-        fc.record({ requestId: fc.oneof(fc.uuid(), fc.string()), rating: fc.oneof(fc.constantFrom('up', 'down'), fc.string()), comment: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 2001, maxLength: 2100 })) }, { requiredKeys: [] }),
+        fc.record(
+          {
+            requestId: fc.oneof(fc.uuid(), fc.string()),
+            feedbackToken: fc.oneof(fc.base64String({ minLength: 44, maxLength: 44 }), fc.string({ maxLength: 30 })),
+            rating: fc.oneof(fc.constantFrom('up', 'down'), fc.string()),
+            comment: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null), fc.string({ minLength: 2001, maxLength: 2100 })),
+          },
+          { requiredKeys: [] },
+        ),
         (b) => {
           const r = attempt(() => parseBody(feedbackRequestSchema, b));
-          const valid = typeof b.requestId === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(b.requestId) && (b.rating === 'up' || b.rating === 'down') && (b.comment == null || b.comment.length <= 2000);
+          const valid =
+            typeof b.requestId === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(b.requestId) &&
+            typeof b.feedbackToken === 'string' && b.feedbackToken.length >= 16 && b.feedbackToken.length <= 200 &&
+            (b.rating === 'up' || b.rating === 'down') && (b.comment == null || b.comment.length <= 2000);
           expect(r.ok).toBe(valid);
           if (!r.ok) {
             expectInvalidRequest(r.error);
             if (b.rating !== undefined && b.rating !== 'up' && b.rating !== 'down') expect(r.error.message).toContain('rating: must be "up" or "down"');
+            if (b.feedbackToken === undefined) expect(r.error.message).toContain('feedbackToken: required');
           }
         },
       ),
     );
   });
 
-  it('POST /admin/reload: version is a number string or absent', () => {
+  it('POST /admin/reload: version is a model version number (1 to 9 digits, no leading zero) or absent', () => {
     fc.assert(
       fc.property(fc.record({ modelName: fc.string(), version: fc.oneof(fc.nat().map(String), fc.string(), fc.integer()) }, { requiredKeys: [] }), (b) => {
         const r = attempt(() => parseBody(reloadRequestSchema, b));
-        const valid = (b.modelName === undefined || b.modelName.length > 0) && (b.version === undefined || (typeof b.version === 'string' && /^\d+$/.test(b.version)));
+        const valid = (b.modelName === undefined || b.modelName.length > 0) && (b.version === undefined || (typeof b.version === 'string' && /^[1-9]\d{0,8}$/.test(b.version)));
         expect(r.ok).toBe(valid);
         if (!r.ok) expectInvalidRequest(r.error);
       }),
@@ -105,7 +117,7 @@ describe('serving API request parsing properties', () => {
   });
 
   it('the safety layer passes a text clean (no PII left, valid Unicode, idempotent) or refuses it with its own code', () => {
-    const policy: SafetyPolicy = { maxChars: 300, maxTokens: 80, profanity: 'mask' };
+    const policy: SafetyPolicy = { maxChars: 300, maxTokens: 80, profanity: 'mask', names: false };
     const email = fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom('example.com', 'mail.kr')).map(([a, d]) => `${a}@${d}`);
     const phone = fc.tuple(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1000, max: 9999 })).map(([a, b]) => `010-${a}-${b}`);
     const text = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.array(fc.oneof(sentence(1, 6), email, phone, fc.constant('shit')), { maxLength: 6 }).map((p) => p.join(' ')));

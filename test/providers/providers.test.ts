@@ -196,6 +196,14 @@ describe.each(providers)('$name provider (local wire-protocol server)', (p) => {
     expect(c.edits).toEqual([expect.objectContaining({ before: '', after: 'at ' })]);
   });
 
+  it('redacts names of people before sending, and puts them back', async () => {
+    server.push({ kind: 'reply', content: JSON.stringify({ corrected: '[NAME] goes to school with [NAME].', reason: 'Agreement.' }) });
+    const c = await new LlmCorrector(p.llm(url)).correct('John Smith go to school with Kim Minji.');
+    const sent = JSON.stringify(server.requests.at(-1)!.body);
+    expect(sent).not.toMatch(/John|Smith|Minji/);
+    expect(c.corrected).toBe('John Smith goes to school with Kim Minji.');
+  });
+
   it('judges explanations edit by edit with the rubric, re-asking when the verdicts do not match the edits', async () => {
     const verdicts = { edits: [{ index: 1, covered: true, correct: true, wrongErrorType: false }, { index: 2, covered: false, correct: true, wrongErrorType: false }], hallucinated: ['changed "day" to "days"'], claimsNoChange: false };
     server.push({ kind: 'reply', content: JSON.stringify({ ...verdicts, edits: verdicts.edits.slice(0, 1) }) }, { kind: 'reply', content: JSON.stringify(verdicts) });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEdits } from '../../core/engines';
 import { countTokens } from '../../core/validation/tokens';
+import { newApiKey } from '../../serve/auth';
 import type { ServingApi } from '../../serve/server';
 import { post, type ServeHarness, startServeHarness } from './support';
 
@@ -162,8 +163,9 @@ describe('admin key, rate limit, CORS', () => {
     expect(bad.json.error.code).toBe('invalid_request');
   });
 
-  it('rate limits per key and per IP with 429 and Retry-After, storing nothing for refused requests', async () => {
-    const limited = await h.startApi({ API_RATE_LIMIT: '3' });
+  it('rate limits per IP and per configured API key with 429 and Retry-After, storing nothing for refused requests', async () => {
+    const key = newApiKey('partner', 5);
+    const limited = await h.startApi({ API_RATE_LIMIT: '3', API_KEYS: key.entry });
     for (let i = 0; i < 3; i++) expect((await post(`${limited.url}/v1/corrections`, { text: 'I has a cat.' })).status).toBe(200);
     const before = await requestCount();
     const r = await post(`${limited.url}/v1/corrections`, { text: 'I has a cat.' });
@@ -171,20 +173,31 @@ describe('admin key, rate limit, CORS', () => {
     expect(r.json.error.code).toBe('rate_limited');
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await requestCount()).toBe(before);
-    // Another API key has its own budget; health checks are never limited.
-    const other = await post(`${limited.url}/v1/corrections`, { text: 'I has a cat.' }, { authorization: 'Bearer some-client-key' });
-    expect(other.status).toBe(200);
+    // A configured key has its own quota (5 here), and is stored by name, never by value.
+    const auth = { authorization: `Bearer ${key.key}` };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ok = await post(`${limited.url}/v1/corrections`, { text: 'I has a cat.' }, auth);
+      expect(ok.status).toBe(200);
+      ids.push(ok.json.requestId);
+    }
+    expect((await post(`${limited.url}/v1/corrections`, { text: 'I has a cat.' }, auth)).status).toBe(429);
+    const rows = await h.db.query('select distinct client from serving_request where id = any($1)', [ids]);
+    expect(rows).toEqual([{ client: 'key:partner' }]);
+    // Health checks are never limited.
     expect((await fetch(`${limited.url}/healthz`)).status).toBe(200);
   });
 
-  it('answers CORS preflights', async () => {
-    const res = await fetch(`${api.url}/v1/corrections`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
-    });
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+  it('CORS: same origin only by default; configured origins get CORS on public routes', async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(`${url}/v1/corrections`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect((await preflight(api.url, 'http://example.org')).headers.get('access-control-allow-origin')).toBeNull();
+    const withCors = await h.startApi({ API_CORS_ORIGINS: 'http://example.org, https://app.example.com' });
+    const ok = await preflight(withCors.url, 'http://example.org');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://example.org');
+    expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
+    expect((await preflight(withCors.url, 'http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('unknown routes are a JSON 404', async () => {
@@ -195,28 +208,38 @@ describe('admin key, rate limit, CORS', () => {
 });
 
 describe('feedback', () => {
-  it('stores thumbs up/down tied to the request, one per request, with a redacted better correction', async () => {
+  it('stores thumbs up/down tied to the request: the token holder rates, a second rating updates the one row', async () => {
     const c = await post(`${api.url}/v1/corrections`, { text: 'She go to school every days.' });
-    const up = await post(`${api.url}/v1/feedback`, { requestId: c.json.requestId, rating: 'up' });
+    expect(c.json.feedbackToken).toMatch(/^[\w-]{43}$/);
+    const [stored] = await h.db.query('select feedback_token_hash from serving_request where id = $1', [c.json.requestId]);
+    expect(stored.feedback_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(c.json.feedbackToken);
+    const token = { requestId: c.json.requestId, feedbackToken: c.json.feedbackToken };
+    const up = await post(`${api.url}/v1/feedback`, { ...token, rating: 'up' });
     expect(up.status).toBe(201);
-    expect(up.json).toMatchObject({ requestId: c.json.requestId, rating: 'up' });
-    const down = await post(`${api.url}/v1/feedback`, { requestId: c.json.requestId, rating: 'down', betterCorrection: 'She goes to school every day. Mail me: a@b.com' });
-    expect(down.status).toBe(201);
+    expect(up.json).toMatchObject({ requestId: c.json.requestId, rating: 'up', updated: false });
+    const down = await post(`${api.url}/v1/feedback`, { ...token, rating: 'down', betterCorrection: 'She goes to school every day. Mail me: a@b.com' });
+    expect(down.status).toBe(200);
+    expect(down.json.updated).toBe(true);
     const rows = await h.db.query('select * from feedback where request_id = $1', [c.json.requestId]);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ rating: 'down', better_correction: 'She goes to school every day. Mail me: [EMAIL]' });
+    expect(rows[0].updated_at.getTime()).toBeGreaterThan(rows[0].created_at.getTime());
   });
 
   it('refuses feedback for an unknown request or with a bad rating', async () => {
     const before = Number((await h.db.query('select count(*) as n from feedback'))[0].n);
-    const unknown = await post(`${api.url}/v1/feedback`, { requestId: randomUUID(), rating: 'up' });
+    const feedbackToken = 'x'.repeat(43);
+    const unknown = await post(`${api.url}/v1/feedback`, { requestId: randomUUID(), feedbackToken, rating: 'up' });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('unknown_request');
-    const bad = await post(`${api.url}/v1/feedback`, { requestId: randomUUID(), rating: 'meh' });
+    const bad = await post(`${api.url}/v1/feedback`, { requestId: randomUUID(), feedbackToken, rating: 'meh' });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toContain('rating: must be "up" or "down"');
-    const notUuid = await post(`${api.url}/v1/feedback`, { requestId: 'abc', rating: 'up' });
+    const notUuid = await post(`${api.url}/v1/feedback`, { requestId: 'abc', feedbackToken, rating: 'up' });
     expect(notUuid.json.error.message).toContain('requestId');
+    const noToken = await post(`${api.url}/v1/feedback`, { requestId: randomUUID(), rating: 'up' });
+    expect(noToken.json.error.message).toContain('feedbackToken: required');
     expect(Number((await h.db.query('select count(*) as n from feedback'))[0].n)).toBe(before);
   });
 });
@@ -233,6 +256,7 @@ describe('health and metrics', () => {
     expect(text).toMatch(/correctly_refusals_total\{code="empty_text"\} 2/);
     expect(text).toMatch(/correctly_pii_redactions_total\{type="email"\} \d/);
     expect(text).toMatch(/correctly_feedback_total\{rating="down"\} 1/);
+    expect(text).toMatch(/correctly_feedback_total\{rating="up"\} 1/);
     expect(text).toContain('correctly_correction_latency_seconds_bucket');
   });
 });

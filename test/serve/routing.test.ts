@@ -1,15 +1,18 @@
 /**
  * Model routing on a real MLflow registry: the API serves the champion; the pipeline's own promote
  * and deploy activities switch it to a new version while clients keep sending requests (none
- * fails, each client sees the old version then the new one, never back); a version that cannot
- * load is refused and the current one keeps serving; a champion that fails falls back to Harper,
- * marked on the response and the stored row.
+ * fails, each client sees the old version then the new one, never back); without an admin key the
+ * deploy waits for serving to follow the champion alias; a version that cannot load is refused and
+ * the current one keeps serving; a champion that fails falls back to Harper, marked on the
+ * response and the stored row.
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../activities/deps';
 import { registryActivities } from '../../activities/registry';
 import { loadConfig } from '../../core/config';
 import type { ServingApi } from '../../serve/server';
+import { waitFor } from '../support/wait';
 import { post, registerRulesVersion, type ServeHarness, startServeHarness } from './support';
 
 const ADMIN_KEY = 'routing-admin-key-0123456789';
@@ -28,8 +31,8 @@ beforeAll(async () => {
 afterAll(async () => h?.stop(), 60_000);
 
 /** The pipeline's activities, configured as a worker would be, pointed at this API. */
-function activities(adminKey: string) {
-  const config = loadConfig({ ...process.env, CORRECTLY_CONFIG: '', DATABASE_URL: '', MLFLOW_TRACKING_URI: '', CHROMA_URL: '', CORRECTLY_STATE_DIR: h.config.stateDir, PGLITE_PORT: String(h.config.pglitePort), MLFLOW_PORT: String(h.config.mlflowPort), CORRECTLY_SERVING_URL: api.url, CORRECTLY_ADMIN_KEY: adminKey });
+function activities(adminKey: string, env: Record<string, string> = {}) {
+  const config = loadConfig({ ...process.env, CORRECTLY_CONFIG: '', DATABASE_URL: '', MLFLOW_TRACKING_URI: '', CHROMA_URL: '', CORRECTLY_STATE_DIR: h.config.stateDir, PGLITE_PORT: String(h.config.pglitePort), MLFLOW_PORT: String(h.config.mlflowPort), CORRECTLY_SERVING_URL: api.url, CORRECTLY_ADMIN_KEY: adminKey, ...env });
   const deps = createDeps(config);
   return { ...registryActivities(deps), close: () => deps.close() };
 }
@@ -98,9 +101,24 @@ describe('model routing', () => {
     expect(other.json.error.code).toBe('model_name_mismatch');
   });
 
+  it('without an admin key, deploy waits for serving to follow the champion alias', async () => {
+    const follower = await h.startApi({ SERVING_CHAMPION_POLL: '1s' });
+    const served = async () => (await post(`${follower.url}/v1/corrections`, { text: 'I went to store.' })).json.modelVersion;
+    const current = await served();
+    const next = current === v1 ? v2 : v1;
+    const acts = activities('', { SERVING_CHAMPION_POLL: '1s', CORRECTLY_SERVING_URL: follower.url });
+    await acts.promoteCandidate({ pipelineId: 'routing-follow', modelName: model(), version: next, reasons: ['test promotion'] });
+    // It heartbeats while it waits: run it in an activity context, as a worker does.
+    const deployed = (await new MockActivityEnvironment().run(acts.deployChampion, { modelName: model(), version: next })) as { served: boolean; detail: string };
+    await acts.close();
+    expect(deployed).toMatchObject({ served: true });
+    expect(deployed.detail).toMatch(/followed the champion alias/);
+    expect(await served()).toBe(next);
+  });
+
   it('falls back to Harper when the champion fails, and marks the response and the row', async () => {
     await registerRulesVersion(h.mlflow, model(), 'routing-broken', { artifact: '{"format":"something-else"}', champion: true });
-    const degraded = await h.startApi({}, { championRetryMs: 600_000 });
+    const degraded = await h.startApi({ SERVING_CHAMPION_POLL: '1s' }, { championRetryMs: 600_000 });
     const r = await post(`${degraded.url}/v1/corrections`, { text: 'She go to school every days.', reasonLanguage: 'en' });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ engine: 'harper', modelVersion: null, fallback: true });
@@ -110,11 +128,9 @@ describe('model routing', () => {
     const ready = (await (await fetch(`${degraded.url}/readyz`)).json()) as any;
     expect(ready.status).toBe('ready');
     expect(ready.model.unavailable).toMatch(/could not be loaded/);
-    // Once a good version is deployed, the fallback ends.
+    // Once a good version is the champion, serving follows it and the fallback ends.
     await h.mlflow.setAlias(model(), 'champion', v1);
-    const ok = await post(`${degraded.url}/admin/reload`, { modelName: model() });
-    expect(ok.status).toBe(200);
-    expect(ok.json.modelVersion).toBe(v1);
+    await waitFor('serving to follow the champion alias to v1', async () => ((await (await fetch(`${degraded.url}/readyz`)).json()) as any).model.modelVersion === v1, { timeoutMs: 15_000 });
     expect((await post(`${degraded.url}/v1/corrections`, { text: 'I went to store.' })).json).toMatchObject({ modelVersion: v1, fallback: false });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VALIDATION_CONFIG, detectPii, luhnValid, PII_PLACEHOLDERS, parseValidationConfig, redactPii, redactSample, runCheapChecks } from '../../core/validation';
+import { DEFAULT_VALIDATION_CONFIG, detectPii, PATTERN_PII_TYPES, luhnValid, PII_PLACEHOLDERS, parseValidationConfig, redactPii, redactSample, runCheapChecks } from '../../core/validation';
 import { sample } from './fixtures';
 
 const types = (t: string) => detectPii(t).map((s) => s.type);
@@ -23,6 +23,9 @@ describe('PII detection', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(redactPii('Card 4111 1111 1111 1111, 4111-1111-1111-1112 and 5500000000000004.').text).toBe('Card [CREDIT_CARD], 4111-1111-1111-1112 and [CREDIT_CARD].');
     expect(redactPii('order 12 4111 1111 1111 1111 today').text).toBe('order 12 [CREDIT_CARD] today');
+    // Several numbers in one run of digit groups: each found (the property test's counterexample).
+    expect(redactPii('ids 000101 1000100 4100 0000 0000 0001').text).toBe('ids [KR_RRN] [CREDIT_CARD]');
+    expect(redactPii('4111 1111 1111 1111 5500 0000 0000 0004').text).toBe('[CREDIT_CARD] [CREDIT_CARD]');
   });
 
   it('finds Korean resident registration numbers and US SSNs (valid shapes only)', () => {
@@ -47,8 +50,8 @@ describe('PII detection', () => {
     const r = redactPii('a@b.io and 010-1234-5678');
     expect(r.text).toBe('[EMAIL] and [PHONE]');
     expect(r.redactions).toEqual([
-      { type: 'email', start: 0, end: 7 },
-      { type: 'phone', start: 12, end: 19 },
+      { type: 'email', start: 0, end: 7, source: { start: 0, end: 6 } },
+      { type: 'phone', start: 12, end: 19, source: { start: 11, end: 24 } },
     ]);
     for (const x of r.redactions) expect(r.text.slice(x.start, x.end)).toBe(PII_PLACEHOLDERS[x.type]);
   });
@@ -56,6 +59,109 @@ describe('PII detection', () => {
   it('is idempotent: placeholders are never detected', () => {
     const once = redactPii('Mail a@b.io, call +82 10-1234-5678, card 4111 1111 1111 1111, ip 10.0.0.1').text;
     expect(redactPii(once)).toEqual({ text: once, redactions: [] });
+  });
+});
+
+describe('PII in disguise: normalised before detection (issue 15)', () => {
+  const fw = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d))).replace(/-/g, '\uff0d');
+
+  it('finds an RRN with a space, an en dash, any dash, full-width digits, or no separator', () => {
+    for (const rrn of ['900101 1234567', '900101\u20131234567', '900101\u20141234567', '900101\u22121234567', '900101 - 1234567', '9001011234567', fw('900101-1234567'), '\u0669\u0660\u0660\u0661\u0660\u0661-\u0661\u0662\u0663\u0664\u0665\u0666\u0667']) {
+      expect(redactPii(`My RRN is ${rrn}, thanks.`).text, rrn).toBe('My RRN is [KR_RRN], thanks.');
+    }
+  });
+
+  it('finds phone numbers in full-width digits, with odd spaces and zero-width characters between the digits', () => {
+    for (const phone of [fw('010-9876-5432'), '010\u00a09876\u00a05432', '010\u30009876\u30005432', '010\u200b9876\u200b5432', '010\u20139876\u20135432', '\uff0b82 10 9876 5432']) {
+      expect(redactPii(`Call ${phone} today.`).text, phone).toBe('Call [PHONE] today.');
+    }
+  });
+
+  it('finds emails with a full-width @ and cards with unusual separators', () => {
+    expect(redactPii('Mail kim\uff20example.com now').text).toBe('Mail [EMAIL] now');
+    expect(redactPii('Card 4111\u20131111\u20131111\u20131111.').text).toBe('Card [CREDIT_CARD].');
+  });
+
+  it('redacts the original text: what is not PII stays exactly as written, and offsets point into both texts', () => {
+    const text = '전화: \uff10\uff11\uff10-\uff11\uff12\uff13\uff14-\uff15\uff16\uff17\uff18, I has ＡＢＣ.';
+    const r = redactPii(text);
+    expect(r.text).toBe('전화: [PHONE], I has ＡＢＣ.');
+    const [x] = r.redactions;
+    expect(r.text.slice(x.start, x.end)).toBe('[PHONE]');
+    expect(text.slice(x.source!.start, x.source!.end)).toBe('\uff10\uff11\uff10-\uff11\uff12\uff13\uff14-\uff15\uff16\uff17\uff18');
+  });
+
+  it('finds Korean mobile and landline formats', () => {
+    for (const phone of ['010-1234-5678', '01012345678', '011-123-4567', '02-123-4567', '02-1234-5678', '031-123-4567', '(031) 123 4567', '064.712.3456', '070-1234-5678', '82-10-1234-5678', '+82-2-123-4567']) {
+      expect(types(`번호는 ${phone} 입니다`), phone).toEqual(['phone']);
+    }
+  });
+
+  it('finds passport numbers: Korean formats anywhere, others when announced', () => {
+    expect(redactPii('Passport M12345678 and M123A4567.').text).toBe('Passport [PASSPORT] and [PASSPORT].');
+    expect(redactPii('My passport number is 123456789.').text).toBe('My passport number is [PASSPORT].');
+    expect(redactPii('passport no. GB1234567 expires').text).toBe('passport no. [PASSPORT] expires');
+    expect(redactPii('여권번호는 M12345678 입니다').text).toBe('여권번호는 [PASSPORT] 입니다');
+    expect(types('Room 123456789 is on floor M3.')).toEqual([]);
+  });
+
+  it('finds IPv6 addresses, not times', () => {
+    expect(redactPii('From 2001:db8::8a2e:370:7334 and fe80::1.').text).toBe('From [IP_ADDRESS] and [IP_ADDRESS].');
+    expect(redactPii('Host 2001:0db8:85a3:0000:0000:8a2e:0370:7334 down').text).toBe('Host [IP_ADDRESS] down');
+    expect(types('We met at 12:30:45 and the ratio was 3:2:1.')).toEqual([]);
+  });
+});
+
+describe('names of people (opt-in, for text that meets an LLM)', () => {
+  const withNames = { types: [...PATTERN_PII_TYPES, 'person_name'] as const };
+  const names = (t: string) => detectPii(t, withNames).filter((s) => s.type === 'person_name').map((s) => t.slice(s.start, s.end));
+
+  it('are not looked for by default', () => {
+    expect(types('I met John Smith yesterday.')).toEqual([]);
+  });
+
+  it('finds names with compromise and the patterns for titles, self-introductions and Korean names', () => {
+    expect(redactPii('I met John Smith yesterday and he go to school.', withNames).text).toBe('I met [NAME] yesterday and he go to school.');
+    expect(names('Please tell Mr. Park that I will call him.')).toEqual(['Park']);
+    expect(names('My name is Minji and I wants to learn.')).toEqual(['Minji']);
+    expect(names('Lee Seo-yeon and Ji-hoon Lee went to the park.')).toEqual(['Lee Seo-yeon', 'Ji-hoon Lee']);
+    expect(names('Dear Sarah, thank you.')).toEqual(['Sarah']);
+  });
+
+  it('recall and precision on a labelled list', () => {
+    const labelled: [string, string[]][] = [
+      ['John Smith called me yesterday.', ['John Smith']],
+      ['I had lunch with Kim Minji.', ['Kim Minji']],
+      ['Ask Dr. Kim Min-su about it.', ['Kim Min-su']],
+      ['Call me Tom, please.', ['Tom']],
+      ['My name is Ji-hoon Lee.', ['Ji-hoon Lee']],
+      ['Sarah and David are my coworkers.', ['Sarah', 'David']],
+      ['Mrs. Choi teaches English.', ['Choi']],
+      ['Park Ji-sung played football.', ['Park Ji-sung']],
+      ['I went to the park with my mother.', []],
+      ['May I ask a question in May?', []],
+      ['Will you come with me?', []],
+      ['I visited New York and Seoul.', []],
+      ['I ate kimchi at the Korean restaurant.', []],
+      ['The store is open on Monday.', []],
+    ];
+    let hit = 0;
+    let expected = 0;
+    let falsePositives = 0;
+    for (const [text, want] of labelled) {
+      const got = names(text);
+      expected += want.length;
+      hit += want.filter((n) => got.some((g) => g.includes(n) || n.includes(g))).length;
+      falsePositives += got.filter((g) => !want.some((n) => g.includes(n) || n.includes(g))).length;
+    }
+    expect(hit / expected).toBeGreaterThanOrEqual(0.9);
+    expect(falsePositives).toBe(0);
+  });
+
+  it('a name found in one field of a sample is replaced in the others as a word only', () => {
+    const r = redactSample(sample({ awkward: 'Kim eat kimchi every day.', corrected: 'Kim eats kimchi every day.', reason: '주어 Kim은 3인칭 단수입니다.' }), withNames);
+    expect(r.sample.awkward).toBe('[NAME] eat kimchi every day.');
+    expect(r.sample.reason).toBe('주어 [NAME]은 3인칭 단수입니다.');
   });
 });
 
@@ -77,9 +183,9 @@ describe('check pii on a sample', () => {
     expect(r.sample.corrected).toBe('He sent mail to [EMAIL] yesterday.');
     expect(r.sample.reason).toBe('[EMAIL]에게 보낸 것은 과거의 일이므로 sent를 씁니다.');
     expect(r.redactions).toEqual([
-      { field: 'awkward', type: 'email', start: 16, end: 23 },
-      { field: 'corrected', type: 'email', start: 16, end: 23 },
-      { field: 'reason', type: 'email', start: 0, end: 7 },
+      { field: 'awkward', type: 'email', start: 16, end: 23, source: { start: 16, end: 37 } },
+      { field: 'corrected', type: 'email', start: 16, end: 23, source: { start: 16, end: 37 } },
+      { field: 'reason', type: 'email', start: 0, end: 7, source: { start: 0, end: 21 } },
     ]);
     for (const x of r.redactions) expect(r.sample[x.field].slice(x.start, x.end)).toBe('[EMAIL]');
   });
@@ -105,6 +211,14 @@ describe('check pii on a sample', () => {
     expect(JSON.stringify(r.reasons)).not.toContain('minsu');
     expect(r.sample.awkward).not.toContain('minsu.kim@example.com');
     expect(r.redactions).toHaveLength(4);
+  });
+
+  it('policy reject: a sample redacted before it was stored (placeholders in it) is rejected too', () => {
+    const stored = redactSample(sample({ awkward: 'Mail me at kim@example.com please.', corrected: 'Email me at kim@example.com, please.' })).sample;
+    const r = runCheapChecks(stored, parseValidationConfig({ pii: { policy: 'reject' } }));
+    expect(r.status).toBe('rejected');
+    expect(r.reasons).toEqual([expect.objectContaining({ code: 'pii', detail: 'PII (email) in awkward, corrected' })]);
+    expect(runCheapChecks(stored, DEFAULT_VALIDATION_CONFIG).status).toBe('accepted');
   });
 
   it('policy redact (default): accepts the redacted sample', () => {
