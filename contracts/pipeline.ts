@@ -142,12 +142,43 @@ export interface SystemEval {
   jfleg: EvalMetrics;
 }
 
+/** Candidate against the reference (the champion, or the base ensemble before the first one) on one eval set. */
+export interface SetComparison {
+  set: 'jfleg' | 'heldout' | 'feedback';
+  /** "JFLEG dev", "held-out split", "held-out feedback". */
+  label: string;
+  sentences: number;
+  /** "champion v3", "the base ensemble". */
+  reference: string;
+  candidateGleu: number;
+  referenceGleu: number;
+  /** Paired bootstrap (1000 resamples) of corpus GLEU, candidate − reference. */
+  delta: number;
+  ci: [number, number];
+  pBetter: number;
+}
+
+/** Edit precision and recall of one error category on a held-out set. */
+export interface CategoryMetrics {
+  correct: number;
+  proposed: number;
+  gold: number;
+  precision: number;
+  recall: number;
+}
+
 export interface EvaluationResult {
   candidate: SystemEval;
   champion: SystemEval | null;
   harper: SystemEval;
+  /** The base ensemble (Harper + LanguageTool, prior scorer, no learned model); absent in runs before it existed. */
+  base?: SystemEval;
   /** Paired bootstrap of candidate − reference sentence-level GLEU on JFLEG dev. */
-  comparison: { reference: 'champion' | 'harper'; delta: number; ci: [number, number]; pBetter: number };
+  comparison: { reference: 'champion' | 'harper' | 'base'; delta: number; ci: [number, number]; pBetter: number };
+  /** One comparison per eval set (JFLEG dev, the held-out split, held-out feedback when there is enough): what the gate decides on. */
+  comparisons?: SetComparison[];
+  /** The candidate's edit precision/recall per error category, per held-out set ("heldout", "feedback"). */
+  categories?: Record<string, Record<string, CategoryMetrics>>;
   reportPath: string;
 }
 
