@@ -44,6 +44,26 @@ const MISSPELL: Record<string, string> = { receive: 'recieve', received: 'reciev
 const WORD_CHOICE: Record<string, string> = { do: 'make', did: 'made', told: 'said', tell: 'say', lend: 'borrow', lent: 'borrowed', interested: 'interesting', excited: 'exciting', bored: 'boring', surprised: 'surprising', disappointed: 'disappointing', watch: 'see', listen: 'hear', fun: 'funny', job: 'work', advise: 'advice', affect: 'effect', lose: 'loose', few: 'little' };
 const FREQ = 'always|usually|often|never|sometimes|already|still|just|finally|really';
 
+// Misspellings of the kinds learners make, on the longest word of six letters or more: a doubled
+// letter written once or a single one doubled, "ie"/"ei" swapped, a silent final "e" dropped, a
+// vowel swapped by sound. One candidate per sentence, so spelling does not crowd out other errors.
+function typos(t: string): Injection[] {
+  const all = matches(t, /\b[a-z]{6,}\b/, 'spelling', (m) => {
+    const w = m[0];
+    const variants = [
+      w.replace(/([bcdfglmnprst])\1/, '$1'),
+      w.replace(/([aeiou])([bcdfglmnprt])([aeiou])/, '$1$2$2$3'),
+      w.replace(/ie/, 'ei'),
+      w.replace(/ei/, 'ie'),
+      w.replace(/([^aeiou])e$/, '$1'),
+      w.replace(/ent$/, 'ant'),
+      w.replace(/ance$/, 'ence'),
+    ].filter((v) => v !== w);
+    return variants[w.length % Math.max(1, variants.length)] ?? null;
+  });
+  return all.sort((x, y) => y.right.length - x.right.length || x.start - y.start).slice(0, 1);
+}
+
 export const INJECTORS: Record<string, Injector> = {
   article: (t) => [
     ...matches(t, /\b(a|an|the) (?=[a-z])/i, 'article', () => ''),
@@ -85,13 +105,21 @@ export const INJECTORS: Record<string, Injector> = {
     ...matches(t, /\bI wish I (could|had)\b/, 'mood', (m) => `I wish I ${m[1] === 'could' ? 'can' : 'have'}`),
     ...matches(t, /\bIt is essential that (\w+) be\b/, 'mood', (m) => `It is essential that ${m[1]} is`),
   ],
-  spelling: (t) => matches(t, new RegExp(`\\b(${Object.keys(MISSPELL).join('|')})\\b`, 'i'), 'spelling', (m) => keepCase(m[1], MISSPELL[m[1].toLowerCase()])),
+  spelling: (t) => [
+    ...matches(t, new RegExp(`\\b(${Object.keys(MISSPELL).join('|')})\\b`, 'i'), 'spelling', (m) => keepCase(m[1], MISSPELL[m[1].toLowerCase()])),
+    ...typos(t),
+  ],
   capitalization: (t) => [
     ...matches(t, /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|English|Korean|Japanese|London|Seoul|Busan|Asia|Southeast|River|Street)\b/, 'capitalization', (m) => m[1].toLowerCase()),
     ...matches(t, /(?<=[a-z,] )I(?= )/, 'capitalization', () => 'i'),
     ...matches(t, /^[A-Z][a-z]+\b/, 'capitalization', (m) => m[0].toLowerCase()),
   ],
   word_choice: (t) => matches(t, /\b(do|did|told|tell|lend|lent|interested|excited|bored|surprised|disappointed|watch|listen|advise|affect|lose|few)\b/, 'word_choice', (m) => WORD_CHOICE[m[1]] ?? null),
+  // Learners often leave out the comma between two clauses and after an introductory word.
+  punctuation: (t) => [
+    ...matches(t, /(?<=\w), (?=(?:but|so|and|or|yet) (?:I|you|he|she|it|we|they|the|this|there|my|our|his|her|their)\b)/, 'punctuation', () => ' '),
+    ...matches(t, /^(However|Therefore|Also|First|Finally|Then|Unfortunately|Fortunately|Honestly|Personally|In addition|For example|As a result|In my opinion), /, 'punctuation', (m) => `${m[1]} `),
+  ],
 };
 
 /** Per-form weights: chat favours capitalization and spelling, essays and reports grammar and mood. */
@@ -118,6 +146,7 @@ const REASONS: Record<string, { ko: string; en: string }> = {
   spelling: { ko: '철자가 틀렸습니다', en: 'the word is misspelled' },
   capitalization: { ko: '고유명사와 문장의 첫 글자, 대명사 I는 대문자로 씁니다', en: 'proper nouns, the first word and the pronoun "I" are capitalized' },
   word_choice: { ko: '문맥에 맞는 단어를 골라야 합니다', en: 'a different word fits this context' },
+  punctuation: { ko: '두 절을 접속사로 잇거나 도입어 뒤에는 쉼표를 씁니다', en: 'a comma goes before a conjunction joining two clauses and after an introductory word' },
 };
 
 export function reasonFor(inj: Pick<Injection, 'type' | 'right' | 'wrong'>, lang: 'ko' | 'en'): string {
