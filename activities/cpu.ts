@@ -1,12 +1,16 @@
 /**
  * Pure CPU work the activities hand to the engine pool's threads (`deps.engines().functions()`),
  * so the worker's event loop stays free to complete workflow tasks, answer queries and heartbeat.
- * Arguments and results are plain data (they are copied between threads); nothing here does I/O.
+ * Arguments and results are plain data (they are copied between threads); nothing here does I/O
+ * except the scorer rows, which ask the LanguageTool server like the ensemble always does.
  * Functions that are pure already and take plain data (pairedBootstrap, scoreSystem,
  * assessDrift) are called in their own modules; this one holds what needs a plain-data wrapper.
  */
 import { describe, type Descriptors, FormToneClassifier } from '../core/drift/descriptors';
-import { type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
+import { EnsembleCorrector } from '../core/engines/ensemble';
+import { LanguageToolClient } from '../core/engines/languagetool';
+import { RuleModel, type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
+import { type LabelledPair, pairRows, type ScorerRow, type WrongEvidence, wrongEditRows } from '../core/engines/scorer-data';
 
 /** The rules model learnt from training pairs (and checked on validation pairs), as its JSON. */
 export function trainRules(pairs: TrainingPair[], options: TrainOptions | undefined, validation: TrainingPair[]): RuleModelJSON {
@@ -16,4 +20,26 @@ export function trainRules(pairs: TrainingPair[], options: TrainOptions | undefi
 /** Drift descriptors of (input, output) pairs, form and tone from a classifier over the Text Repository entries. */
 export async function describePairs(pairs: { input: string; output: string }[], vocab: string[], entries: { text: string; form: string; tone: string }[]): Promise<Descriptors> {
   return describe(pairs, new Set(vocab), await new FormToneClassifier(entries).init());
+}
+
+/**
+ * Training rows of the edit scorer (core/engines/scorer-data): the ensemble's options on each pair's
+ * source, labelled against its target, and served edits learners marked wrong. Runs the ensemble
+ * (Harper here, LanguageTool over HTTP) in the calling pool thread.
+ */
+export async function scorerRows(
+  pairs: LabelledPair[],
+  wrong: WrongEvidence[],
+  options: { languagetoolUrl: string | null; patterns: RuleModelJSON | null },
+): Promise<ScorerRow[]> {
+  const ensemble = new EnsembleCorrector({
+    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
+    patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
+  });
+  await ensemble.init();
+  try {
+    return [...(await pairRows(ensemble, pairs)), ...(await wrongEditRows(ensemble, wrong))];
+  } finally {
+    await ensemble.close();
+  }
 }

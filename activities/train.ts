@@ -3,16 +3,20 @@
  * log it to MLflow as the run's model artifact. One MLflow run per pipeline: the run is found by
  * its key tag, so a retry after a worker crash continues the same run.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { RULES_ARTIFACT } from '../core/engines/champion';
-import type { TrainOptions } from '../core/engines/rules';
+import { RULES_ARTIFACT, SCORER_ARTIFACT } from '../core/engines/champion';
+import { BASE_FEATURES } from '../core/engines/features';
+import type { RuleModelJSON, TrainOptions } from '../core/engines/rules';
+import type { OffThread } from '../core/engines/pool';
+import { TrainedScorer } from '../core/engines/scorer';
+import type { LabelledPair, ScorerRow, WrongEvidence } from '../core/engines/scorer-data';
 import { splitLines } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { PROJECT_ROOT } from '../core/stack/index';
-import { links } from '../core/config';
+import { endpoints, links } from '../core/config';
 import { OUTSIDE_TEMPORAL_QUEUE } from '../contracts/queues';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
@@ -110,6 +114,90 @@ export function runUrl(deps: ActivityDeps, run: { info: { run_id: string; experi
   return links(deps.config).mlflowRun(run.info.run_id, run.info.experiment_id);
 }
 
+/** Served edits learners marked wrong, as the version stage wrote them beside the splits (absent: none). */
+function readWrongEvidence(datasetPath: string): WrongEvidence[] {
+  const file = path.join(datasetPath, 'wrong-edits.jsonl');
+  if (!existsSync(file)) return [];
+  return splitLines(readFileSync(file, 'utf8')).map((l) => JSON.parse(l) as WrongEvidence);
+}
+
+/**
+ * Fits the edit scorer: training rows from the ensemble's options on the train split (in a pool
+ * thread), threshold on the valid split, LightGBM in the project venv's Python (trainer/scorer.py),
+ * heartbeating meanwhile. Too little data is not an error: the run keeps the prior and says why.
+ */
+async function trainScorer(
+  deps: ActivityDeps,
+  a: { dir: string; train: LabelledPair[]; valid: LabelledPair[]; wrong: WrongEvidence[]; patterns: RuleModelJSON; seed: number; cpu: OffThread<typeof import('./cpu')> },
+): Promise<{ model: string | null; skipped: string | null; metrics: Record<string, number> }> {
+  const ctx = Context.current();
+  const languagetoolUrl = endpoints(deps.config).languagetoolUrl;
+  const beat = setInterval(() => ctx.heartbeat({ stage: 'scorer rows' }), 5000);
+  let train: ScorerRow[];
+  let valid: ScorerRow[];
+  const t0 = performance.now();
+  try {
+    [train, valid] = await Promise.all([a.cpu.scorerRows(a.train, a.wrong, { languagetoolUrl, patterns: a.patterns }), a.cpu.scorerRows(a.valid, [], { languagetoolUrl, patterns: a.patterns })]);
+  } finally {
+    clearInterval(beat);
+  }
+  const rowsSeconds = (performance.now() - t0) / 1000;
+  mkdirSync(a.dir, { recursive: true });
+  const files = { train: path.join(a.dir, 'train.jsonl'), valid: path.join(a.dir, 'valid.jsonl'), base: path.join(a.dir, 'base-features.json'), out: path.join(a.dir, 'scorer.json') };
+  writeFileSync(files.train, train.map((r) => JSON.stringify(r)).join('\n'));
+  writeFileSync(files.valid, valid.map((r) => JSON.stringify(r)).join('\n'));
+  writeFileSync(files.base, JSON.stringify(BASE_FEATURES));
+  const python = path.join(endpoints(deps.config).venvBin, 'python');
+  const args = ['-m', 'trainer.scorer', '--train', files.train, '--valid', files.valid, '--base-features', files.base, '--out', files.out, '--seed', String(a.seed)];
+  const fitted = await runPython(python, args, () => ctx.heartbeat({ stage: 'fitting the scorer', rows: train.length }), ctx.cancellationSignal);
+  const common = { scorer_rows_seconds: rowsSeconds, scorer_wrong_evidence: a.wrong.length };
+  if (fitted.code !== 0) {
+    const why = fitted.stderr.trim().split('\n').at(-1) ?? `exit ${fitted.code}`;
+    if (/too little training data/.test(why)) return { model: null, skipped: why, metrics: { ...common, scorer_train_rows: train.length } };
+    throw new Error(`edit scorer training failed: ${why}`);
+  }
+  const model = readFileSync(files.out, 'utf8');
+  const scorer = TrainedScorer.fromJSON(model); // a model this build cannot load fails the stage now, not in serving
+  const m = scorer.model.metrics;
+  return {
+    model,
+    skipped: null,
+    metrics: {
+      ...common,
+      scorer_train_rows: m.train_rows ?? train.length,
+      scorer_valid_rows: m.valid_rows ?? valid.length,
+      scorer_threshold: scorer.threshold,
+      scorer_valid_f05: m.valid_f05 ?? 0,
+      scorer_valid_precision: m.valid_precision ?? 0,
+      scorer_valid_recall: m.valid_recall ?? 0,
+      scorer_features: scorer.model.features.length,
+      scorer_trees: scorer.model.booster.tree_info.length,
+      scorer_bytes: Buffer.byteLength(model),
+      scorer_fit_seconds: m.train_seconds ?? 0,
+    },
+  };
+}
+
+/** Runs a Python command without blocking the event loop; `beat` is called every 5 s meanwhile. */
+function runPython(python: string, args: string[], beat: () => void, signal: AbortSignal): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { cwd: PROJECT_ROOT, signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setInterval(beat, 5000);
+    child.on('error', (e) => {
+      clearInterval(timer);
+      reject(e.name === 'AbortError' ? e : new Error(`cannot run ${python}: ${e.message} (run \`make setup\` to create the venv)`));
+    });
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
 export function trainActivities(deps: ActivityDeps) {
   return {
     async trainRulesModel(input: TrainInput): Promise<TrainOutput> {
@@ -148,10 +236,39 @@ export function trainActivities(deps: ActivityDeps) {
       mkdirSync(path.dirname(artifactPath), { recursive: true });
       writeFileSync(artifactPath, json);
       await mlflow.uploadArtifact(run, RULES_ARTIFACT, json);
-      await mlflow.uploadArtifact(run, 'model/README.md', `# Correctly rules model\n\nContext edit rules learnt from ${train.length} training pairs (dataset md5 ${input.datasetMd5}), applied after Harper.\nLoad with \`RuleModel.fromJSON\` (core/engines/rules.ts).\n`);
-      const metrics = { train_pairs: train.length, valid_pairs: valid.length, rules: model.rules.length, train_seconds: trainSeconds };
+
+      // The edit scorer: which of the base systems' candidate edits (and the patterns') to keep.
+      ctx.heartbeat({ stage: 'scorer rows', pairs: train.length + valid.length });
+      const scorer = await trainScorer(deps, {
+        dir: path.join(path.dirname(artifactPath), 'scorer'),
+        train: train.map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
+        valid: valid.map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
+        wrong: readWrongEvidence(input.datasetPath),
+        patterns: model,
+        seed: input.seed,
+        cpu,
+      });
+      if (scorer.model) await mlflow.uploadArtifact(run, SCORER_ARTIFACT, scorer.model);
+      await mlflow.uploadArtifact(
+        run,
+        'model/README.md',
+        `# Correctly model\n\nThe ensemble (Harper + LanguageTool + learned patterns) with its edit scorer, trained on ${train.length} pairs (dataset md5 ${input.datasetMd5}).\n\n` +
+          `- \`rules.json\`: ${model.rules.length} learned context patterns (\`RuleModel.fromJSON\`, core/engines/rules.ts), one more source of candidate edits.\n` +
+          (scorer.model
+            ? `- \`scorer.json\`: the edit scorer, LightGBM trees boosted from the prior (\`TrainedScorer.fromJSON\`, core/engines/scorer.ts): ${scorer.metrics.scorer_train_rows} training rows, threshold ${scorer.metrics.scorer_threshold} (F0.5 on ${scorer.metrics.scorer_valid_rows} validation rows: ${scorer.metrics.scorer_valid_f05?.toFixed(3)}).\n`
+            : `- no edit scorer: ${scorer.skipped}; the hand-set prior decides.\n`),
+      );
+      const metrics = { train_pairs: train.length, valid_pairs: valid.length, rules: model.rules.length, train_seconds: (performance.now() - t0) / 1000, rules_seconds: trainSeconds, ...scorer.metrics };
       await mlflow.logBatch(runId, {
-        params: { dataset_md5: input.datasetMd5, dataset_path: input.datasetPath, seed: input.seed, trainer: 'rules', git_commit: currentGitCommit(), ...Object.fromEntries(Object.entries(input.options ?? {}).map(([k, v]) => [`rules_${k}`, String(v)])) },
+        params: {
+          dataset_md5: input.datasetMd5,
+          dataset_path: input.datasetPath,
+          seed: input.seed,
+          trainer: 'rules',
+          git_commit: currentGitCommit(),
+          scorer: scorer.model ? 'lightgbm' : `prior (${scorer.skipped})`.slice(0, 250),
+          ...Object.fromEntries(Object.entries(input.options ?? {}).map(([k, v]) => [`rules_${k}`, String(v)])),
+        },
         metrics,
       });
       await mlflow.endRun(runId, 'FINISHED');

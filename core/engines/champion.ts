@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig, endpoints } from '../config';
-import { type MlflowModelVersion, type MlflowRun, MlflowClient } from '../mlflow';
+import { type MlflowModelVersion, type MlflowRun, MlflowClient, MlflowError } from '../mlflow';
 import { createLlmCorrector } from '../providers/index';
 import { downloadArtifactDir } from '../providers/files';
 import { createLocalCorrector } from '../providers/transformers';
@@ -36,6 +36,29 @@ export async function loadRunModel(mlflow: MlflowClient, run: MlflowRun, cacheDi
     writeFileSync(cached, json);
   }
   return model;
+}
+
+/** Where the train stage puts the edit scorer in its MLflow run's artifacts. */
+export const SCORER_ARTIFACT = 'model/scorer.json';
+
+/**
+ * The edit scorer a run logged, as JSON text, or null when it has none (runs before the scorer
+ * existed, or trained on too little data: the prior decides for them). Cached per run.
+ */
+export async function loadRunScorer(mlflow: MlflowClient, run: MlflowRun, cacheDir?: string): Promise<string | null> {
+  const cached = cacheDir ? path.join(cacheDir, `${run.info.run_id}.scorer.json`) : undefined;
+  if (cached && existsSync(cached)) return readFileSync(cached, 'utf8') || null;
+  let json = '';
+  try {
+    json = (await mlflow.downloadArtifact(run, SCORER_ARTIFACT)).toString('utf8');
+  } catch (e) {
+    if (!(e instanceof MlflowError && e.status === 404)) throw e;
+  }
+  if (cached) {
+    mkdirSync(path.dirname(cached), { recursive: true });
+    writeFileSync(cached, json);
+  }
+  return json || null;
 }
 
 /** Where the LoRA fine-tune keeps its merged weights and tokenizer in the run's artifacts. */
@@ -75,7 +98,8 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
     });
   }
   // a rules run's model is the learned patterns of the ensemble
-  return create('ensemble', { model: await loadRunModel(mlflow, run, cacheDir), modelVersion, languagetoolUrl: endpoints(config).languagetoolUrl });
+  const [patterns, scorer] = await Promise.all([loadRunModel(mlflow, run, cacheDir), loadRunScorer(mlflow, run, cacheDir)]);
+  return create('ensemble', { model: patterns, ...(scorer ? { scorer } : {}), modelVersion, languagetoolUrl: endpoints(config).languagetoolUrl });
 }
 
 /**

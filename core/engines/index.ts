@@ -14,6 +14,7 @@ import { EnsembleCorrector } from './ensemble';
 import { HarperCorrector, type HarperOptions } from './harper';
 import { LanguageToolClient } from './languagetool';
 import { FirstSuggestionScorer } from './prior-scorer';
+import { ScorerModelError, TrainedScorer } from './scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
 import { segmented, type SegmentOptions } from './segment';
 import type { Corrector } from './types';
@@ -36,6 +37,8 @@ export interface CreateCorrectorOptions {
   languagetoolUrl?: string | null;
   /** A rule model file (engine 'rules'). */
   modelPath?: string;
+  /** A trained edit scorer (engine 'ensemble'): its JSON, as the train stage logs it; absent: the hand-set prior. */
+  scorer?: unknown;
   /** An already loaded rule model, or its JSON (engine 'rules'); wins over modelPath. */
   model?: RuleModel | unknown;
   /** Reported as Correction.modelVersion. */
@@ -75,7 +78,7 @@ export async function createCorrector(name: string, opts: CreateCorrectorOptions
   try {
     return segmented(await factory.create(opts), opts.segment);
   } catch (e) {
-    if (e instanceof RuleModelError) throw new EngineConfigError(e.message);
+    if (e instanceof RuleModelError || e instanceof ScorerModelError) throw new EngineConfigError(e.message);
     throw e;
   }
 }
@@ -110,6 +113,7 @@ registerEngine('ensemble', {
       harperOptions: opts.harper,
       languagetool: languagetoolOf(opts),
       patterns: patternsOf(opts),
+      ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
       modelVersion: opts.modelVersion ?? null,
     });
     await ensemble.init();
