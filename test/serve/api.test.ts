@@ -34,12 +34,12 @@ describe('POST /v1/corrections', () => {
     expect(applyEdits(r.json.input, r.json.edits)).toBe(r.json.corrected);
     for (const e of r.json.edits) expect(Object.keys(e)).toEqual(expect.arrayContaining(['start', 'end', 'before', 'after', 'type']));
     expect(r.json.reason).toMatch(/[a-z]/i);
-    expect(r.json).toMatchObject({ engine: 'harper', modelVersion: null, fallback: false });
+    expect(r.json).toMatchObject({ engine: 'ensemble', modelVersion: null, fallback: false });
     expect(r.json.latencyMs).toBeGreaterThan(0);
     expect(r.json.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.headers.get('x-request-id')).toBe(r.json.requestId);
     const [row] = await h.db.query('select * from serving_request where id = $1', [r.json.requestId]);
-    expect(row).toMatchObject({ input_redacted: 'She go to school every days.', output: r.json.corrected, engine: 'harper', fallback: false, reason_language: 'en' });
+    expect(row).toMatchObject({ input_redacted: 'She go to school every days.', output: r.json.corrected, engine: 'ensemble', fallback: false, reason_language: 'en' });
     expect(row.client).toMatch(/^ip:[0-9a-f]{16}$/);
   });
 
@@ -248,11 +248,11 @@ describe('health and metrics', () => {
   it('healthz, readyz and Prometheus metrics', async () => {
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await (await fetch(`${api.url}/readyz`)).json();
-    expect(ready).toMatchObject({ status: 'ready', model: { engine: 'harper', modelVersion: null, unavailable: null } });
+    expect(ready).toMatchObject({ status: 'ready', model: { engine: 'ensemble', modelVersion: null, unavailable: null } });
     const res = await fetch(`${api.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toMatch(/correctly_corrections_total\{engine="harper",model_version="none",fallback="false",endpoint="corrections"\} \d+/);
+    expect(text).toMatch(/correctly_corrections_total\{engine="ensemble",model_version="none",fallback="false",endpoint="corrections"\} \d+/);
     expect(text).toMatch(/correctly_refusals_total\{code="empty_text"\} 2/);
     expect(text).toMatch(/correctly_pii_redactions_total\{type="email"\} \d/);
     expect(text).toMatch(/correctly_feedback_total\{rating="down"\} 1/);

@@ -120,7 +120,7 @@ describe('hostile input to the serving API', () => {
     for (const a of answers) expectAcceptable(a);
     // The long-token guard passes both crashers through untouched: no engine ever crashed.
     for (const a of answers.slice(0, 2)) expect(a).toMatchObject({ status: 200, json: { corrected: a.text, edits: [], fallback: false } });
-    expect(normal).toMatchObject({ status: 200, json: { corrected: NORMAL.corrected, fallback: false, engine: 'rules' } });
+    expect(normal).toMatchObject({ status: 200, json: { corrected: NORMAL.corrected, fallback: false, engine: 'ensemble' } });
     const statuses = new Set(answers.map((a) => a.status));
     expect(statuses.has(200) && [...statuses].some((s) => s >= 400 && s < 500)).toBe(true);
 
@@ -166,7 +166,7 @@ describe('hostile input to the serving API', () => {
 
     // Counted, and the failed request is stored as a fallback that no engine answered.
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(metrics).toMatch(/correctly_engine_crashes_total\{engine="rules"\} 1/);
+    expect(metrics).toMatch(/correctly_engine_crashes_total\{engine="ensemble"\} 1/);
     expect(metrics).toMatch(/correctly_engine_restarts_total 1/);
     const [row] = await h.db.query('select engine, fallback, output from serving_request where id = $1', [crash.requestId]);
     expect(row).toMatchObject({ engine: 'unavailable', fallback: true, output: CRASHERS[1] });

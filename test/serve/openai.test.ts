@@ -83,7 +83,7 @@ describe('OpenAI-compatible API through the openai SDK', () => {
     expect(res.choices[0].message.content).toContain('∅ → **the**: '); // the inserted article, marked, with its reason
     expect(res.choices[0].finish_reason).toBe('stop');
     const extra = (res as unknown as { correctly: { requestId: string; modelVersion: string; engine: string; feedbackToken: string } }).correctly;
-    expect(extra).toMatchObject({ modelVersion: version, engine: 'rules' });
+    expect(extra).toMatchObject({ modelVersion: version, engine: 'ensemble' });
     expect(extra.feedbackToken).toMatch(/^[\w-]{43}$/);
     const [row] = await h.db.query('select * from serving_request where id = $1', [extra.requestId]);
     expect(row).toMatchObject({ input_redacted: SENTENCE, output: want.corrected, model_version: version });

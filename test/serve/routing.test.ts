@@ -40,7 +40,7 @@ function activities(adminKey: string, env: Record<string, string> = {}) {
 describe('model routing', () => {
   it('serves the champion at start', async () => {
     const r = await post(`${api.url}/v1/corrections`, { text: 'I went to store yesterday.', reasonLanguage: 'en' });
-    expect(r.json).toMatchObject({ modelVersion: v1, engine: 'rules', fallback: false, corrected: 'I went to the store yesterday.' });
+    expect(r.json).toMatchObject({ modelVersion: v1, engine: 'ensemble', fallback: false, corrected: 'I went to the store yesterday.' });
   });
 
   it('switches to a promoted version under load without failing a request', async () => {
@@ -121,10 +121,10 @@ describe('model routing', () => {
     const degraded = await h.startApi({ SERVING_CHAMPION_POLL: '1s' }, { championRetryMs: 600_000 });
     const r = await post(`${degraded.url}/v1/corrections`, { text: 'She go to school every days.', reasonLanguage: 'en' });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ engine: 'harper', modelVersion: null, fallback: true });
+    expect(r.json).toMatchObject({ engine: 'ensemble', modelVersion: null, fallback: true });
     expect(r.json.corrected).not.toBe('She go to school every days.');
     const [row] = await h.db.query('select fallback, engine from serving_request where id = $1', [r.json.requestId]);
-    expect(row).toEqual({ fallback: true, engine: 'harper' });
+    expect(row).toEqual({ fallback: true, engine: 'ensemble' });
     const ready = (await (await fetch(`${degraded.url}/readyz`)).json()) as any;
     expect(ready.status).toBe('ready');
     expect(ready.model.unavailable).toMatch(/could not be loaded/);

@@ -17,7 +17,7 @@ describe('stack part api', () => {
     const ready = (await (await fetch(`${api.urls.api}/readyz`)).json()) as { status: string; model: { engine: string; unavailable: string | null } };
     // No MLflow in this stack: Harper serves and the reason is reported.
     expect(ready.status).toBe('ready');
-    expect(ready.model.engine).toBe('harper');
+    expect(ready.model.engine).toBe('ensemble');
     expect(ready.model.unavailable).toMatch(/champion not loaded/);
     const page = await fetch(`${api.urls.api}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
