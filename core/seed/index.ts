@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SeedExampleSchema, SeedScriptSchema, SeedTemplateSchema, SeedTextSchema } from './schema';
+import { SeedExampleSchema, SeedScriptSchema, SeedTemplateSchema, type SeedText, SeedTextSchema } from './schema';
+
+/** The Text Repository's files: its sentences are the union of theirs. */
+export const TEXT_FILES = ['texts.json', 'texts-more.json'] as const;
 
 function load<T extends z.ZodType>(file: string, schema: T): z.output<T>[] {
   const raw = JSON.parse(readFileSync(path.join(import.meta.dirname, file), 'utf8'));
@@ -17,9 +20,29 @@ function load<T extends z.ZodType>(file: string, schema: T): z.output<T>[] {
   return r.data;
 }
 
+/**
+ * Every file's sentences, in file order. A sentence written twice (in one file or two) is an
+ * error, not something to drop quietly: it would be drawn twice as often and make near-duplicates.
+ */
+function loadTexts(): SeedText[] {
+  const firstAt = new Map<string, string>();
+  const repeats: string[] = [];
+  const texts = TEXT_FILES.flatMap((file) =>
+    load(file, SeedTextSchema).map((t, i) => {
+      const at = `core/seed/${file}[${i}]`;
+      const first = firstAt.get(t.text);
+      if (first) repeats.push(`${at} repeats ${first}: ${JSON.stringify(t.text)}`);
+      else firstAt.set(t.text, at);
+      return t;
+    }),
+  );
+  if (repeats.length) throw new Error(`Text Repository: ${repeats.length} duplicate sentence(s): ${repeats.join('; ')}`);
+  return texts;
+}
+
 export function loadSeed() {
   return {
-    texts: load('texts.json', SeedTextSchema),
+    texts: loadTexts(),
     scripts: load('scripts.json', SeedScriptSchema),
     examples: load('examples.json', SeedExampleSchema),
     templates: load('templates.json', SeedTemplateSchema),
