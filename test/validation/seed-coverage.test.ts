@@ -2,13 +2,19 @@
  * Issue 12: the Text Repository must feed a 600-sample run without most samples rejected as
  * near-duplicates. A default run is replayed in memory, no servers:
  *   - generate: the pipeline's default parameters split into batches (contracts/pipeline-steps.ts),
- *     and each batch draws its texts and one-shot examples exactly as activities/generate.ts does
- *     (rows ordered by id, one PRNG per batch, one draw of each per sample index), then the offline
- *     noise teacher writes each triple with the seed generate gives it;
+ *     and each batch draws its texts and one-shot examples as activities/generate.ts does (rows
+ *     ordered by id, one PRNG per batch, a uniform draw with replacement per sample index: its
+ *     `texts[Math.floor(rand() * texts.length)]`), then the offline noise teacher writes each triple
+ *     with the seed generate gives it. The draw is repeated here because generate does it inline in
+ *     the activity (Temporal context, database); if it changes, `generateRun` must follow;
  *   - validate: activities/validate.ts's order (sample id) and config (the pipeline's defaults),
- *     through validateBatch with the local hash embedder; the near-duplicate decision is the same
- *     as with Chroma, the vector index being exact brute force in memory instead.
+ *     through validateBatch with the local hash embedder and its threshold. The vector index is
+ *     exact brute force in memory instead of Chroma's approximate HNSW: same rules, and if anything
+ *     stricter (an approximate search can miss a neighbour, never invent one).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PipelineInputSchema } from '../../contracts/pipeline';
 import { generateBatchInput, generationBatches } from '../../contracts/pipeline-steps';
@@ -16,7 +22,7 @@ import { LocalHashEmbedder } from '../../core/embedding/local-hash';
 import { InMemoryVectorIndex } from '../../core/embedding/vector-index';
 import { stableId } from '../../core/ids';
 import { mulberry32 } from '../../core/random';
-import { loadSeed } from '../../core/seed';
+import { loadSeed, loadTexts } from '../../core/seed';
 import { FORMS, lengthBucketOf, SeedTextSchema, TONES } from '../../core/seed/schema';
 import { NoiseTeacher } from '../../core/teacher/noise';
 import { type CandidateSample, containsProfanity, detectPii, samplePiiTypes, validateBatch } from '../../core/validation';
@@ -108,5 +114,23 @@ describe('Text Repository coverage (issue 12)', () => {
     expect(otherReasons).toEqual([]);
     expect(ofOtherTexts.length, JSON.stringify(ofOtherTexts)).toBeLessThanOrEqual(params.samples * 0.01);
     expect(rate).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('the loader names a sentence written twice, across files or in one', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'correctly-seed-'));
+    try {
+      const entry = (text: string) => ({ text, form: 'chat', tone: 'casual', lengthBucket: lengthBucketOf(text), language: 'en', task: 'gec' });
+      writeFileSync(path.join(dir, 'a.json'), JSON.stringify([entry('See you at the station at seven.'), entry('The bus is late again.')]));
+      writeFileSync(path.join(dir, 'b.json'), JSON.stringify([entry('The bus is late again.')]));
+      expect(() => loadTexts(dir, ['a.json', 'b.json'])).toThrow(`Text Repository: 1 duplicate sentence(s): ${path.join(dir, 'b.json')}[0] repeats ${path.join(dir, 'a.json')}[1]: "The bus is late again."`);
+      writeFileSync(path.join(dir, 'b.json'), JSON.stringify([entry('Take an umbrella with you.'), entry('Take an umbrella with you.')]));
+      expect(() => loadTexts(dir, ['b.json'])).toThrow(`${path.join(dir, 'b.json')}[1] repeats ${path.join(dir, 'b.json')}[0]`);
+      expect(loadTexts(dir, ['a.json']).map((t) => t.text)).toEqual(['See you at the station at seven.', 'The bus is late again.']);
+      // Each file still goes through the schema, named in the error.
+      writeFileSync(path.join(dir, 'c.json'), JSON.stringify([{ ...entry('Short one.'), lengthBucket: 'long' }]));
+      expect(() => loadTexts(dir, ['a.json', 'c.json'])).toThrow(`${path.join(dir, 'c.json')}: 0: lengthBucket does not match the word count`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
