@@ -13,11 +13,13 @@ import { redactPii, redactSample, samplePiiTypes } from '../core/validation/pii'
 import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';
 import type { ActivityDeps } from './deps';
 import { ApplicationFailure } from '@temporalio/activity';
-import { mulberry32 } from '../core/random';
+import { drawBatch } from '../core/teacher/draw';
 
 export interface GenerateBatchInput {
   pipelineId: string;
   batch: number;
+  /** Index of the batch's first sample in the run (texts are drawn without replacement over the run); default batch × count. */
+  offset?: number;
   count: number;
   seed: number;
   teacher: TeacherBackendName;
@@ -51,7 +53,7 @@ export function generateActivities(deps: ActivityDeps) {
       const done = new Set((await samples.find({ select: { id: true }, where: { id: In(ids) } })).map((s) => s.id));
       const teacher = createTeacher(input.teacher, deps.config);
       const piiTypes = samplePiiTypes(input.teacher);
-      const rand = mulberry32(input.seed * 100_003 + input.batch);
+      const draws = drawBatch(texts, examples, { seed: input.seed, batch: input.batch, offset: input.offset ?? input.batch * input.count, count: input.count });
       const out: GenerateBatchOutput = { batch: input.batch, generated: done.size, skipped: 0, invalid: 0 };
       let pending: Partial<GeneratedSample>[] = [];
       const flush = async () => {
@@ -65,11 +67,8 @@ export function generateActivities(deps: ActivityDeps) {
       const breathe = loopYielder();
       for (let i = 0; i < input.count; i++) {
         await breathe();
-        // Draw for every index, done or not, so a resumed batch makes the same choices.
-        const text = texts[Math.floor(rand() * texts.length)];
-        const sameForm = examples.filter((e) => e.form === text.form);
-        const pool = sameForm.length ? sameForm : examples;
-        const example = pool[Math.floor(rand() * pool.length)];
+        // The draws do not depend on what is done, so a resumed batch makes the same choices.
+        const { text, example } = draws[i];
         if (done.has(ids[i])) continue;
         const prompt = renderTemplate(template.body, {
           form_form: text.form,

@@ -14,7 +14,7 @@ export function generationBatches(p: Pick<PipelineParams, 'samples' | 'batchSize
 
 /** The generateBatch activity's input for one batch. */
 export function generateBatchInput(pipelineId: string, p: PipelineParams, b: { batch: number; count: number }) {
-  return { pipelineId, batch: b.batch, count: b.count, seed: p.seed, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage };
+  return { pipelineId, batch: b.batch, offset: b.batch * p.batchSize, count: b.count, seed: p.seed, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage };
 }
 
 /** The validateSamples activity's input. */

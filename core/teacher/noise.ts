@@ -6,6 +6,7 @@
  * Each error type is a function listing the places in the sentence where it can apply; the
  * teacher picks one or two (weighted by form, and by the one-shot example's error types).
  */
+import { containsProfanity } from '../validation/profanity';
 import type { ErrorType } from '../validation/types';
 import type { Teacher, TeacherRequest, TeacherTriple } from './types';
 import { mulberry32 } from '../random';
@@ -58,7 +59,7 @@ function typos(t: string): Injection[] {
       w.replace(/([^aeiou])e$/, '$1'),
       w.replace(/ent$/, 'ant'),
       w.replace(/ance$/, 'ence'),
-    ].filter((v) => v !== w);
+    ].filter((v) => v !== w && !containsProfanity(v)); // "analysis" → "annalysis" reads as a slur to the filter
     return variants[w.length % Math.max(1, variants.length)] ?? null;
   });
   return all.sort((x, y) => y.right.length - x.right.length || x.start - y.start).slice(0, 1);

@@ -2,11 +2,10 @@
  * Issue 12: the Text Repository must feed a 600-sample run without most samples rejected as
  * near-duplicates. A default run is replayed in memory, no servers:
  *   - generate: the pipeline's default parameters split into batches (contracts/pipeline-steps.ts),
- *     and each batch draws its texts and one-shot examples as activities/generate.ts does (rows
- *     ordered by id, one PRNG per batch, a uniform draw with replacement per sample index: its
- *     `texts[Math.floor(rand() * texts.length)]`), then the offline noise teacher writes each triple
- *     with the seed generate gives it. The draw is repeated here because generate does it inline in
- *     the activity (Temporal context, database); if it changes, `generateRun` must follow;
+ *     and each batch draws its texts and one-shot examples with the same pure function as
+ *     activities/generate.ts (core/teacher/draw.ts: texts without replacement over the run, rows
+ *     ordered by id), then the offline noise teacher writes each triple with the seed generate
+ *     gives it;
  *   - validate: activities/validate.ts's order (sample id) and config (the pipeline's defaults),
  *     through validateBatch with the local hash embedder and its threshold. The vector index is
  *     exact brute force in memory instead of Chroma's approximate HNSW: same rules, and if anything
@@ -21,7 +20,7 @@ import { generateBatchInput, generationBatches } from '../../contracts/pipeline-
 import { LocalHashEmbedder } from '../../core/embedding/local-hash';
 import { InMemoryVectorIndex } from '../../core/embedding/vector-index';
 import { stableId } from '../../core/ids';
-import { mulberry32 } from '../../core/random';
+import { drawBatch } from '../../core/teacher/draw';
 import { loadSeed, loadTexts } from '../../core/seed';
 import { FORMS, lengthBucketOf, SeedTextSchema, TONES } from '../../core/seed/schema';
 import { NoiseTeacher } from '../../core/teacher/noise';
@@ -48,12 +47,7 @@ function generateRun(): { samples: CandidateSample[]; draws: number; distinctTex
   let draws = 0;
   for (const b of generationBatches(params)) {
     const input = generateBatchInput(pipelineId, params, b);
-    const rand = mulberry32(input.seed * 100_003 + input.batch);
-    for (let i = 0; i < input.count; i++) {
-      const text = texts[Math.floor(rand() * texts.length)];
-      const sameForm = examples.filter((e) => e.form === text.form);
-      const pool = sameForm.length ? sameForm : examples;
-      const example = pool[Math.floor(rand() * pool.length)];
+    for (const [i, { text, example }] of drawBatch(texts, examples, input).entries()) {
       draws++;
       drawn.add(text.id);
       const triple = teacher.generateSync({
@@ -99,8 +93,9 @@ describe('Text Repository coverage (issue 12)', () => {
       vectorIndex: new InMemoryVectorIndex(embedder.dimensions),
     });
     const rate = report.accepted / params.samples;
-    // A near-duplicate is either the same seed text drawn again (generate draws with replacement)
-    // or two seed texts too alike: only the second is the Text Repository's fault.
+    // A near-duplicate is either the same seed text drawn again (only when a run asks for more
+    // samples than there are texts) or two seed texts too alike: only the second is the Text
+    // Repository's fault.
     const correctedOf = new Map(samples.map((s) => [s.id, s.corrected]));
     const nearDuplicates = results.flatMap((r) => r.reasons.filter((x) => x.code === 'near_duplicate').map((x) => ({ text: r.sample.corrected, of: correctedOf.get(x.duplicateOf!) })));
     const ofOtherTexts = nearDuplicates.filter((d) => d.of !== d.text);
