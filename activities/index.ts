@@ -10,6 +10,7 @@ import { finetuneActivities } from './finetune';
 import { generateActivities } from './generate';
 import { registryActivities } from './registry';
 import { trainActivities } from './train';
+import { userSampleActivities } from './user-samples';
 import { validateActivities } from './validate';
 import { versionActivities } from './version';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...healthActivities(deps),
     ...versionActivities(deps),
     ...generateActivities(deps),
+    ...userSampleActivities(deps),
     ...validateActivities(deps),
     ...trainActivities(deps),
     ...evaluateActivities(deps),

@@ -18,7 +18,15 @@ export interface VersionInput {
 export interface VersionOutput {
   md5: string;
   path: string;
-  counts: Record<'train' | 'valid' | 'test', number>;
+  /** Samples per split, per source (`source_teacher`, `source_feedback`, `source_traffic`) and the wrong-edit evidence (`wrong_evidence`). */
+  counts: Record<'train' | 'valid' | 'test', number> & Record<string, number>;
+}
+
+/** Served edits a learner marked wrong (thumbs down, no better correction): evidence for the edit scorer. */
+export interface WrongEvidenceLine {
+  id: string;
+  input: string;
+  edits: { start: number; end: number; after: string }[];
 }
 
 /** A directory name safe for any workflow id. */
@@ -32,7 +40,7 @@ export function splitOf(seed: number, id: string, splits: VersionInput['splits']
   return u < splits.test ? 'test' : u < splits.test + splits.valid ? 'valid' : 'train';
 }
 
-export type DatasetLine = Pick<GeneratedSample, 'id' | 'awkward' | 'corrected' | 'reason' | 'reasonLanguage' | 'errorTypes'>;
+export type DatasetLine = Pick<GeneratedSample, 'id' | 'awkward' | 'corrected' | 'reason' | 'reasonLanguage' | 'errorTypes' | 'source'>;
 
 export function versionActivities(deps: ActivityDeps) {
   return {
@@ -53,6 +61,15 @@ export function versionActivities(deps: ActivityDeps) {
       // Tiny datasets still need a test split to evaluate on.
       if (bySplit.test.length === 0 && bySplit.train.length > 1) bySplit.test.push(bySplit.train.pop()!);
 
+      // Thumbs down without a better correction: the served edits were wrong (lineage: in the dataset).
+      const wrong: WrongEvidenceLine[] = (
+        await db.query(
+          `select r.id, r.input_redacted as input, r.edits from feedback f join serving_request r on r.id = f.request_id
+           where f.rating = 'down' and coalesce(trim(f.better_correction), '') = '' and jsonb_array_length(r.edits) > 0 and f.created_at <= now()
+           order by r.id`,
+        )
+      ).map((r: { id: string; input: string; edits: WrongEvidenceLine['edits'] }) => ({ id: r.id, input: r.input, edits: r.edits.map(({ start, end, after }) => ({ start, end, after })) }));
+
       await db.transaction(async (tx) => {
         for (const split of ['train', 'valid', 'test'] as const) {
           const ids = bySplit[split].map((s) => s.id);
@@ -71,16 +88,26 @@ export function versionActivities(deps: ActivityDeps) {
         mkdirSync(abs, { recursive: true });
         for (const split of ['train', 'valid', 'test'] as const) {
           const lines = bySplit[split].map((s) =>
-            JSON.stringify({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
+            JSON.stringify({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes, source: s.source }),
           );
           writeFileSync(path.join(abs, `${split}.jsonl`), lines.join('\n') + (lines.length ? '\n' : ''));
         }
+        if (wrong.length) writeFileSync(path.join(abs, 'wrong-edits.jsonl'), wrong.map((w) => JSON.stringify(w)).join('\n') + '\n');
         ctx.heartbeat({ written: samples.length });
         out = await deps.dvc.addAndPush(rel);
       } finally {
         clearInterval(beat);
       }
-      const counts = { train: bySplit.train.length, valid: bySplit.valid.length, test: bySplit.test.length };
+      const bySource = (source: string) => samples.filter((x) => (x.source ?? 'teacher') === source).length;
+      const counts = {
+        train: bySplit.train.length,
+        valid: bySplit.valid.length,
+        test: bySplit.test.length,
+        source_teacher: bySource('teacher'),
+        source_feedback: bySource('feedback'),
+        source_traffic: bySource('traffic'),
+        wrong_evidence: wrong.length,
+      };
       const row: Partial<DatasetVersion> = {
         id: `ds_${out.md5.replace('.dir', '')}_${datasetDirName(input.pipelineId)}`.slice(0, 128),
         pipelineId: input.pipelineId,

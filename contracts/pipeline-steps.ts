@@ -12,6 +12,11 @@ export function generationBatches(p: Pick<PipelineParams, 'samples' | 'batchSize
   return Array.from({ length: batches }, (_, batch) => ({ batch, count: Math.min(p.batchSize, p.samples - batch * p.batchSize) }));
 }
 
+/** The collectUserSamples activity's input: feedback always, traffic with an LLM teacher. */
+export function userSamplesInput(pipelineId: string, p: PipelineParams) {
+  return { pipelineId, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage, trafficWindowSeconds: p.flywheel.trafficWindowSeconds, maxTraffic: p.flywheel.maxTraffic };
+}
+
 /** The generateBatch activity's input for one batch. */
 export function generateBatchInput(pipelineId: string, p: PipelineParams, b: { batch: number; count: number }) {
   return { pipelineId, batch: b.batch, offset: b.batch * p.batchSize, count: b.count, seed: p.seed, teacher: p.backends.teacher, reasonLanguage: p.reasonLanguage };

@@ -72,6 +72,14 @@ export const PipelineInputSchema = z
         jflegLimit: JflegLimitSchema.default(0),
       })
       .default({ minGleuDelta: 0, minNoChangeRate: 0.8, jflegLimit: 0 }),
+    /** The learners' data: feedback is always used; served traffic only with an LLM teacher. */
+    flywheel: z
+      .object({
+        /** Requests served in this recent past are relabelled by an LLM teacher (0: none). */
+        trafficWindowSeconds: z.number().int().min(0).max(30 * 24 * 3600).default(3600),
+        maxTraffic: z.number().int().min(0).max(10_000).default(200),
+      })
+      .default({ trafficWindowSeconds: 3600, maxTraffic: 200 }),
     approval: z
       .object({ required: z.boolean().default(false), timeoutSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(24 * 3600) })
       .default({ required: false, timeoutSeconds: 24 * 3600 }),

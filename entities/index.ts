@@ -131,6 +131,13 @@ export const PromptTemplateSchema = new EntitySchema<PromptTemplate>({
 // ── Pipeline records ────────────────────────────────────────────────────────────────────────────
 
 export type SampleStatus = 'pending' | 'accepted' | 'rejected';
+/**
+ * Where a sample came from: `teacher` (a Text Repository sentence with errors made by the teacher),
+ * `traffic` (a served request corrected by an LLM teacher), `feedback` (a learner's better
+ * correction of a served request).
+ */
+export const SAMPLE_SOURCES = ['teacher', 'traffic', 'feedback'] as const;
+export type SampleSource = (typeof SAMPLE_SOURCES)[number];
 export interface GeneratedSample {
   id: string;
   pipelineId: string;
@@ -138,6 +145,9 @@ export interface GeneratedSample {
   language: string;
   task: string;
   teacher: string;
+  source: SampleSource;
+  /** The serving request a traffic or feedback sample comes from. */
+  sourceRequestId: string | null;
   sourceTextId: string | null;
   exampleId: string | null;
   templateId: string | null;
@@ -163,6 +173,8 @@ export const GeneratedSampleSchema = new EntitySchema<GeneratedSample>({
     language,
     task,
     teacher: key(false, 64),
+    source: { type: 'varchar', length: 16, default: 'teacher' },
+    sourceRequestId: { ...key(true), name: 'source_request_id' },
     sourceTextId: { ...key(true), name: 'source_text_id' },
     exampleId: { ...key(true), name: 'example_id' },
     templateId: { ...key(true), name: 'template_id' },
@@ -310,6 +322,8 @@ export interface ServingRequest {
   client: string | null;
   /** SHA-256 (hex) of the feedback token returned with the correction: only its holder may rate it. */
   feedbackTokenHash: string | null;
+  /** The edits served (offsets into inputRedacted): a thumbs-down marks them wrong for the scorer. */
+  edits: { start: number; end: number; before: string; after: string; type: string }[];
   createdAt: Date;
 }
 export const ServingRequestSchema = new EntitySchema<ServingRequest>({
@@ -330,6 +344,7 @@ export const ServingRequestSchema = new EntitySchema<ServingRequest>({
     redactions: { type: 'int', default: 0 },
     client: key(true, 64),
     feedbackTokenHash: { ...key(true, 64), name: 'feedback_token_hash' },
+    edits: jsonArray,
     createdAt,
   },
   indices: [{ name: 'ix_request_created', columns: ['createdAt'] }],

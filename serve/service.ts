@@ -70,6 +70,8 @@ export async function correctOne(
       redactions: screened.redactions.length,
       client: req.client,
       feedbackTokenHash: req.feedbackTokenHash ?? null,
+      // a thumbs-down marks these edits wrong evidence for the next edit scorer
+      edits: c.edits.map(({ start, end, before, after, type }) => ({ start, end, before, after, type })),
     });
   } catch (e) {
     // Feedback is tied to the stored row: a correction we cannot store is not answered.

@@ -3,13 +3,13 @@ import type { DataSource } from 'typeorm';
 import { stableId } from '../core/ids';
 import { type Feedback, FeedbackSchema, type ServingRequest, ServingRequestSchema } from '../entities';
 
-export type StoredRequest = Omit<ServingRequest, 'createdAt' | 'language' | 'task'>;
+export type StoredRequest = Omit<ServingRequest, 'createdAt' | 'language' | 'task' | 'edits'> & { edits?: ServingRequest['edits'] };
 
 export class ServingStore {
   constructor(private readonly db: DataSource) {}
 
   async saveRequest(r: StoredRequest): Promise<void> {
-    await this.db.getRepository(ServingRequestSchema).insert({ ...r, language: 'en', task: 'gec' });
+    await this.db.getRepository(ServingRequestSchema).insert({ ...r, edits: r.edits ?? [], language: 'en', task: 'gec' });
   }
 
   /** The stored hash of a request's feedback token: undefined for an unknown request, null for one stored without a token. */

@@ -11,7 +11,7 @@ import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
 import { decideGate } from '../contracts/gate';
 import type { EvaluationResult } from '../contracts/pipeline';
-import { generateBatchInput, generationBatches, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { generateBatchInput, generationBatches, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { sha256 } from '../core/ids';
 import { GeneratedSampleSchema } from '../entities';
 import { runActivity } from './activity';
@@ -49,7 +49,7 @@ export const GeneratedRunSchema = z.object({ pipelineId: z.string(), batches: z.
 export async function generateStage(deps: ActivityDeps, flags: StageFlags, out: { dir: string }, log: Log) {
   const p = pipelineParams(flags);
   const pipelineId = experimentId(p);
-  const { generateBatch } = createActivities(deps);
+  const { generateBatch, collectUserSamples } = createActivities(deps);
   const batches = generationBatches(p);
   const totals = { generated: 0, skipped: 0, invalid: 0 };
   for (const b of batches) {
@@ -59,9 +59,12 @@ export async function generateStage(deps: ActivityDeps, flags: StageFlags, out: 
     totals.invalid += r.invalid;
     log(`generate: batch ${b.batch + 1}/${batches.length}: ${r.generated} samples`);
   }
+  const users = await runActivity(collectUserSamples, { pipelineId, activityType: 'collectUserSamples' }, userSamplesInput(pipelineId, p));
+  totals.generated += users.feedback + users.traffic;
+  log(`generate: ${users.feedback} samples from feedback, ${users.traffic} from traffic${users.trafficSkipped ? ` (no traffic: ${users.trafficSkipped})` : ''}`);
   const rows = await (await deps.db()).getRepository(GeneratedSampleSchema).find({ where: { pipelineId }, order: { id: 'ASC' } });
   const lines = rows.map((s) =>
-    JSON.stringify({ id: s.id, batch: s.batch, teacher: s.teacher, sourceTextId: s.sourceTextId, exampleId: s.exampleId, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
+    JSON.stringify({ id: s.id, batch: s.batch, teacher: s.teacher, source: s.source, sourceTextId: s.sourceTextId, exampleId: s.exampleId, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
   );
   rmSync(out.dir, { recursive: true, force: true });
   writeAtomic(path.join(out.dir, 'samples.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));

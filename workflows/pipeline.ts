@@ -36,7 +36,7 @@ import {
   type StageName,
   STAGES,
 } from '../contracts/pipeline';
-import { generateBatchInput, generationBatches, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { generateBatchInput, generationBatches, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from '../contracts/search-attributes';
 
@@ -169,8 +169,15 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
           progress.stages.generate.summary = `${generated} samples (${Math.min(start + concurrency, batches.length)} of ${batches.length} batches)`;
           details();
         }
-        return { generated };
-      }, (r) => `${r.generated} samples (${p.backends.teacher} teacher)`);
+        // The learners' part of the flywheel (added after the first recorded histories).
+        let users: { feedback: number; traffic: number; trafficSkipped: string | null } = { feedback: 0, traffic: 0, trafficSkipped: null };
+        if (patched('user-samples')) {
+          users = await stage("collect the learners' samples: better corrections from feedback, and traffic with an LLM teacher", { startToCloseTimeout: '1 hour', heartbeatTimeout: '2 minutes' }).collectUserSamples(userSamplesInput(pipelineId, p));
+          generated += users.feedback + users.traffic;
+          progress.generated = generated;
+        }
+        return { generated, teacher: generated - users.feedback - users.traffic, ...users };
+      }, (r) => `${r.generated} samples: ${r.teacher} from the ${p.backends.teacher} teacher, ${r.feedback} from feedback, ${r.traffic} from traffic`);
 
       // 2. Validate.
       const report = await run(
