@@ -1,7 +1,10 @@
 /**
- * Stage 5: candidate vs champion vs Harper on the same frozen eval sets (the pipeline's held-out
- * split and JFLEG dev), with a paired bootstrap against the reference the gate uses. The report
- * goes to MLflow (metrics + artifacts) and the evaluation table.
+ * Stage 5: the candidate against the champion (or, before the first one, the base ensemble), with
+ * the base ensemble and Harper alone beside them, on the same frozen eval sets: JFLEG dev, the
+ * pipeline's held-out split, and the held-out slice of learners' feedback when there is enough of
+ * it. On every set, a paired bootstrap of the GLEU difference against the reference (what the gate
+ * decides on), and the candidate's edit precision/recall per error category on the held-out sets.
+ * The report goes to MLflow (metrics + artifacts) and the evaluation table.
  *
  * Correction and scoring (GLEU, the 1000-resample bootstrap) run in worker threads: this
  * activity's event loop is the one that completes the worker's workflow tasks (it only waits,
@@ -12,6 +15,7 @@
  * scores would change from run to run, and a candidate that changes nothing would not tie with Harper.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { endpoints } from '../core/config';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../core/engines/champion';
@@ -21,9 +25,9 @@ import { loadJfleg } from '../core/eval/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
 import { EvaluationSchema } from '../entities';
-import type { EvaluationResult, SystemEval } from '../contracts/pipeline';
+import type { CategoryMetrics, EvalMetrics, EvaluationResult, SetComparison, SystemEval } from '../contracts/pipeline';
 import type { ActivityDeps } from './deps';
-import { readSplit } from './train';
+import { currentGitCommit, readSplit } from './train';
 
 export interface EvaluateInput {
   pipelineId: string;
@@ -37,6 +41,12 @@ export interface EvaluateInput {
 
 const HARPER_VERSION = 'harper.js@2.10.0';
 
+/** Fewer held-out feedback pairs than this make no eval set of their own (too few to tell anything). */
+export const MIN_FEEDBACK_EVAL = 5;
+
+type SetKey = 'jfleg' | 'heldout' | 'feedback';
+const SET_LABELS: Record<SetKey, string> = { jfleg: 'JFLEG dev', heldout: 'held-out split', feedback: 'held-out feedback' };
+
 export function evaluateActivities(deps: ActivityDeps) {
   return {
     async evaluateCandidate(input: EvaluateInput): Promise<EvaluationResult> {
@@ -44,32 +54,46 @@ export function evaluateActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const pool = deps.engines();
       const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
+      const categories = pool.functions<typeof import('../core/eval/categories')>(new URL('../core/eval/categories.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
-      const heldout = heldoutEvalSet(`heldout-${input.pipelineId}`, readSplit(input.datasetPath, 'test'));
+      const test = readSplit(input.datasetPath, 'test');
       const j = loadJfleg(input.jflegLimit);
-      const jfleg = jflegEvalSet(j.src, j.refs);
-      const sets = { heldout, jfleg };
+      const feedbackPairs = test.filter((s) => s.source === 'feedback');
+      const sets: Partial<Record<SetKey, EvalSet>> = {
+        jfleg: jflegEvalSet(j.src, j.refs),
+        heldout: heldoutEvalSet(`heldout-${input.pipelineId}`, test),
+        ...(feedbackPairs.length >= MIN_FEEDBACK_EVAL ? { feedback: heldoutEvalSet(`feedback-${input.pipelineId}`, feedbackPairs) } : {}),
+      };
+      const setKeys = Object.keys(sets) as SetKey[];
 
       const progress = (system: string, set: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${system} ${set}`, done, total });
 
-      /** A system's outputs on both sets, corrected in its own fresh engine thread (see the top), then scored. */
-      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; jflegOutputs: string[] }> {
+      /** A system's outputs on every set, corrected in its own fresh engine thread (see the top), then scored. */
+      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; outputs: Partial<Record<SetKey, string[]>> }> {
         const label = `${engine}${version ? ` v${version}` : ''}`;
-        const [h, jo] = await withFreshEngineThread(deps.config, async (create) => [
-          await outputs(heldout, create, progress(label, heldout.name)),
-          await outputs(jfleg, create, progress(label, jfleg.name)),
-        ]);
-        const [hs, js] = await Promise.all([scoring.scoreSystem(heldout, h), scoring.scoreSystem(jfleg, jo)]);
-        return { eval: { engine, modelVersion: version, heldout: hs, jfleg: js }, jflegOutputs: jo.outputs };
+        const outs = await withFreshEngineThread(deps.config, async (create) => {
+          const o: Partial<Record<SetKey, SystemOutputs>> = {};
+          for (const k of setKeys) o[k] = await outputs(sets[k]!, create, progress(label, sets[k]!.name));
+          return o;
+        });
+        const scores: Partial<Record<SetKey, EvalMetrics>> = {};
+        await Promise.all(setKeys.map(async (k) => (scores[k] = await scoring.scoreSystem(sets[k]!, outs[k]!))));
+        return {
+          eval: { engine, modelVersion: version, heldout: scores.heldout!, jfleg: scores.jfleg!, ...(scores.feedback ? { feedback: scores.feedback } : {}) },
+          outputs: Object.fromEntries(setKeys.map((k) => [k, outs[k]!.outputs])),
+        };
       }
 
-      // Champion (if any, and not the candidate itself) and Harper: cached per system and eval set.
+      // Champion (if any, and not the candidate itself), the base ensemble and Harper: cached per
+      // system and eval set; the candidate is computed fresh from its run's model.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
       const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
       const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
+      const cached = (key: string, make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) =>
+        runSystemCached(cacheDir, key, () => make(create), set, 'en', onProgress, ctx.cancellationSignal);
 
-      const [candidate, champion, harper] = await Promise.all([
-        // Candidate: always computed fresh from its run's model (rules file or LoRA weights).
+      const [candidate, champion, base, harper] = await Promise.all([
         evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
           const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
           try {
@@ -79,70 +103,92 @@ export function evaluateActivities(deps: ActivityDeps) {
           }
         }),
         championMv && championRunId && championRun
-          ? evaluate(runTrainer(championRun), championMv.version, (set, create, onProgress) =>
-              runSystemCached(cacheDir, `${input.modelName}-v${championMv.version}`, () => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create), set, 'en', onProgress, ctx.cancellationSignal),
-            )
+          ? evaluate(runTrainer(championRun), championMv.version, cached(`${input.modelName}-v${championMv.version}`, (create) => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create)))
           : null,
-        evaluate('harper', null, (set, create, onProgress) => runSystemCached(cacheDir, HARPER_VERSION, () => create('harper', {}), set, 'en', onProgress, ctx.cancellationSignal)),
+        // The base ensemble's outputs change with the code: cached per commit.
+        evaluate('ensemble', null, cached(`base-ensemble-${currentGitCommit().slice(0, 12)}`, (create) => create('ensemble', { languagetoolUrl: endpoints(deps.config).languagetoolUrl }))),
+        evaluate('harper', null, cached(HARPER_VERSION, (create) => create('harper', {}))),
       ]);
 
-      const reference = champion ?? harper;
-      const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
-      const boot = await bootstrap.pairedBootstrap({
-        sources: jfleg.sources,
-        references: jfleg.references,
-        a: candidate.jflegOutputs.map((o) => tokenize(o)),
-        b: reference.jflegOutputs.map((o) => tokenize(o)),
-        samples: 1000,
-        seed: input.seed,
-      });
+      const reference = champion ?? base;
+      const referenceName = champion ? `champion v${championMv!.version}` : 'the base ensemble';
+      const tok = (xs: string[]) => xs.map((o) => tokenize(o));
+      const comparisons: SetComparison[] = await Promise.all(
+        setKeys.map(async (k) => {
+          const set = sets[k]!;
+          const boot = await bootstrap.pairedBootstrap({ sources: set.sources, references: set.references, a: tok(candidate.outputs[k]!), b: tok(reference.outputs[k]!), samples: 1000, seed: input.seed });
+          const cg = (candidate.eval[k] as EvalMetrics).gleu;
+          const rg = (reference.eval[k] as EvalMetrics).gleu;
+          return { set: k, label: SET_LABELS[k], sentences: set.sources.length, reference: referenceName, candidateGleu: cg, referenceGleu: rg, delta: boot.delta, ci: boot.ci, pBetter: boot.pBetter };
+        }),
+      );
+      const jflegComparison = comparisons.find((c) => c.set === 'jfleg')!;
+      const perCategory: Record<string, Record<string, CategoryMetrics>> = {};
+      for (const k of setKeys.filter((x) => x !== 'jfleg')) perCategory[k] = await categories.categoryScores(sets[k]!.sources, sets[k]!.references, tok(candidate.outputs[k]!));
 
       const result: Omit<EvaluationResult, 'reportPath'> = {
         candidate: candidate.eval,
         champion: champion?.eval ?? null,
         harper: harper.eval,
-        comparison: { reference: champion ? 'champion' : 'harper', delta: boot.delta, ci: boot.ci, pBetter: boot.pBetter },
+        base: base.eval,
+        comparison: { reference: champion ? 'champion' : 'base', delta: jflegComparison.delta, ci: jflegComparison.ci, pBetter: jflegComparison.pBetter },
+        comparisons,
+        categories: perCategory,
       };
 
       // Report: JSON + Markdown, locally and as MLflow artifacts; metrics on the candidate's run.
       const dir = path.join(deps.paths.stateDir, 'reports', input.pipelineId.replace(/[^A-Za-z0-9._-]+/g, '_'));
       mkdirSync(dir, { recursive: true });
       const reportPath = path.join(dir, 'evaluation.json');
-      const markdown = renderReport(input, result, { heldout: evalSetDigest(heldout), jfleg: evalSetDigest(jfleg) });
+      const digests = Object.fromEntries(setKeys.map((k) => [k, evalSetDigest(sets[k]!)]));
+      const markdown = renderReport(input, result, digests);
       writeFileSync(reportPath, JSON.stringify(result, null, 2));
       writeFileSync(path.join(dir, 'evaluation.md'), markdown);
       const run = await mlflow.getRun(input.runId);
       await mlflow.uploadArtifact(run, 'evaluation/report.json', JSON.stringify(result, null, 2));
       await mlflow.uploadArtifact(run, 'evaluation/report.md', markdown);
       const m: Record<string, number> = {};
-      for (const [name, s] of Object.entries({ candidate: result.candidate, champion: result.champion, harper: result.harper })) {
+      for (const [name, s] of Object.entries({ candidate: result.candidate, champion: result.champion, base: result.base, harper: result.harper })) {
         if (!s) continue;
-        for (const [setName, metrics] of Object.entries({ heldout: s.heldout, jfleg: s.jfleg })) {
-          m[`${name}_${setName}_gleu`] = metrics.gleu;
-          m[`${name}_${setName}_no_change_rate`] = metrics.noChangeRate;
-          m[`${name}_${setName}_latency_p50_ms`] = metrics.latencyMsP50;
+        for (const k of setKeys) {
+          const metrics = s[k];
+          if (!metrics) continue;
+          m[`${name}_${k}_gleu`] = metrics.gleu;
+          m[`${name}_${k}_no_change_rate`] = metrics.noChangeRate;
+          m[`${name}_${k}_latency_p50_ms`] = metrics.latencyMsP50;
         }
       }
-      m.delta_gleu_vs_reference = boot.delta;
-      m.delta_ci_low = boot.ci[0];
-      m.delta_ci_high = boot.ci[1];
-      m.p_better = boot.pBetter;
-      await mlflow.logBatch(input.runId, { metrics: m, tags: { eval_reference: result.comparison.reference, jfleg_digest: evalSetDigest(jfleg) } });
+      for (const c of comparisons) {
+        m[`delta_${c.set}`] = c.delta;
+        m[`delta_${c.set}_ci_low`] = c.ci[0];
+        m[`delta_${c.set}_ci_high`] = c.ci[1];
+      }
+      for (const [k, cats] of Object.entries(perCategory)) {
+        for (const [type, c] of Object.entries(cats)) {
+          m[`${k}_${type}_precision`] = c.precision;
+          m[`${k}_${type}_recall`] = c.recall;
+        }
+      }
+      m.delta_gleu_vs_reference = jflegComparison.delta;
+      m.delta_ci_low = jflegComparison.ci[0];
+      m.delta_ci_high = jflegComparison.ci[1];
+      m.p_better = jflegComparison.pBetter;
+      await mlflow.logBatch(input.runId, { metrics: m, tags: { eval_reference: referenceName, jfleg_digest: digests.jfleg } });
 
       const repo = (await deps.db()).getRepository(EvaluationSchema);
-      for (const [engine, s] of [['candidate', result.candidate], ['champion', result.champion], ['harper', result.harper]] as const) {
+      for (const [engine, s] of [['candidate', result.candidate], ['champion', result.champion], ['base', result.base], ['harper', result.harper]] as const) {
         if (!s) continue;
-        for (const [setName, set] of Object.entries(sets)) {
+        for (const k of setKeys) {
           await repo.upsert(
             {
-              id: stableId('eval', input.pipelineId, engine, setName),
+              id: stableId('eval', input.pipelineId, engine, k),
               pipelineId: input.pipelineId,
               modelVersion: s.modelVersion,
-              engine: engine === 'harper' ? 'harper' : `${engine}:${s.engine}`,
-              evalSet: set.name.slice(0, 64),
-              evalSetDigest: evalSetDigest(set),
-              metrics: { ...(setName === 'jfleg' ? s.jfleg : s.heldout) } as unknown as Record<string, number>,
-              report: engine === 'candidate' ? { comparison: result.comparison } : {},
+              engine: engine === 'harper' || engine === 'base' ? engine : `${engine}:${s.engine}`,
+              evalSet: sets[k]!.name.slice(0, 64),
+              evalSetDigest: digests[k],
+              metrics: { ...s[k] } as unknown as Record<string, number>,
+              report: engine === 'candidate' ? { comparison: comparisons.find((c) => c.set === k), categories: perCategory[k] ?? {} } : {},
             },
             ['id'],
           );
@@ -153,22 +199,32 @@ export function evaluateActivities(deps: ActivityDeps) {
   };
 }
 
+const f4 = (x: number) => x.toFixed(4);
+
 function renderReport(input: EvaluateInput, r: Omit<EvaluationResult, 'reportPath'>, digests: Record<string, string>): string {
-  const row = (name: string, s: SystemEval | null) =>
-    s ? `| ${name} | ${s.modelVersion ?? '-'} | ${s.jfleg.gleu.toFixed(4)} ± ${(1.96 * s.jfleg.gleuStd).toFixed(4)} | ${s.heldout.gleu.toFixed(4)} | ${(s.heldout.noChangeRate * 100).toFixed(1)}% | ${(s.jfleg.overCorrectionRate * 100).toFixed(1)}% | ${s.jfleg.latencyMsP50.toFixed(2)} / ${s.jfleg.latencyMsP95.toFixed(2)} |` : null;
+  const cell = (m: EvalMetrics | undefined) => (m ? f4(m.gleu) : '–');
+  const row = (name: string, s: SystemEval | null | undefined) =>
+    s ? `| ${name} | ${s.modelVersion ?? '-'} | ${f4(s.jfleg.gleu)} ± ${f4(1.96 * s.jfleg.gleuStd)} | ${cell(s.heldout)} | ${cell(s.feedback)} | ${(s.heldout.noChangeRate * 100).toFixed(1)}% | ${(s.jfleg.overCorrectionRate * 100).toFixed(1)}% | ${s.jfleg.latencyMsP50.toFixed(2)} / ${s.jfleg.latencyMsP95.toFixed(2)} |` : null;
+  const categoryRows = Object.entries(r.categories ?? {}).flatMap(([set, cats]) =>
+    Object.entries(cats).map(([type, c]) => `| ${SET_LABELS[set as SetKey] ?? set} | ${type} | ${c.correct} of ${c.proposed} | ${(c.precision * 100).toFixed(0)}% | ${c.correct} of ${c.gold} | ${(c.recall * 100).toFixed(0)}% |`),
+  );
   return [
     `# Evaluation of ${input.modelName} v${input.candidateVersion}`,
     '',
-    `Pipeline \`${input.pipelineId}\`, MLflow run \`${input.runId}\`. Eval sets: JFLEG dev (${digests.jfleg}${input.jflegLimit ? `, first ${input.jflegLimit}` : ''}), held-out split (${digests.heldout}).`,
+    `Pipeline \`${input.pipelineId}\`, MLflow run \`${input.runId}\`. Eval sets: ${Object.entries(digests).map(([k, d]) => `${SET_LABELS[k as SetKey]} (${d}${k === 'jfleg' && input.jflegLimit ? `, first ${input.jflegLimit}` : ''})`).join(', ')}.`,
     '',
-    '| system | version | JFLEG dev GLEU | held-out GLEU | no-change on correct | over-correction | latency p50 / p95 ms |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| system | version | JFLEG dev GLEU | held-out GLEU | feedback GLEU | no-change on correct | over-correction | latency p50 / p95 ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     row('candidate', r.candidate),
     row('champion', r.champion),
+    row('base ensemble', r.base),
     row('Harper alone', r.harper),
     '',
-    `Paired bootstrap (1000 resamples) of JFLEG dev GLEU, candidate − ${r.comparison.reference}: Δ = ${r.comparison.delta.toFixed(4)}, 95% CI [${r.comparison.ci[0].toFixed(4)}, ${r.comparison.ci[1].toFixed(4)}], P(candidate better) = ${r.comparison.pBetter.toFixed(3)}.`,
+    'Paired bootstrap (1000 resamples) of corpus GLEU, candidate − reference:',
     '',
+    ...(r.comparisons ?? []).map((c) => `- ${c.label} (${c.sentences} sentences) vs ${c.reference}: Δ ${f4(c.delta)}, 95% CI [${f4(c.ci[0])}, ${f4(c.ci[1])}], P(candidate better) ${c.pBetter.toFixed(3)}`),
+    '',
+    ...(categoryRows.length ? ['What the candidate gets right per error category (its edits vs the references\' edits):', '', '| set | category | right edits | precision | references\' edits found | recall |', '| --- | --- | --- | --- | --- | --- |', ...categoryRows, ''] : []),
     'Explanation quality is not judged in this run (no judge configured): metrics only.',
   ].filter((l) => l !== null).join('\n');
 }

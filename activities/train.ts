@@ -57,7 +57,7 @@ export function currentGitCommit(): string {
   return gitCommit;
 }
 
-export function readSplit(datasetPath: string, split: 'train' | 'valid' | 'test'): { id: string; awkward: string; corrected: string; reason: string }[] {
+export function readSplit(datasetPath: string, split: 'train' | 'valid' | 'test'): { id: string; awkward: string; corrected: string; reason: string; source?: string }[] {
   return splitLines(readFileSync(path.join(datasetPath, `${split}.jsonl`), 'utf8')).map((l) => JSON.parse(l));
 }
 

@@ -148,6 +148,8 @@ export interface SystemEval {
   modelVersion: string | null;
   heldout: EvalMetrics;
   jfleg: EvalMetrics;
+  /** The held-out slice of learners' feedback pairs, when there are enough of them. */
+  feedback?: EvalMetrics;
 }
 
 /** Candidate against the reference (the champion, or the base ensemble before the first one) on one eval set. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
-import { decideGate } from '../contracts/gate';
+import { decideGateBySignificance } from '../contracts/gate';
 import type { EvaluationResult } from '../contracts/pipeline';
 import { generateBatchInput, generationBatches, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { sha256 } from '../core/ids';
@@ -174,6 +174,8 @@ export function metricsOf(ev: Omit<EvaluationResult, 'reportPath'>, promote: boo
     candidate: sys(ev.candidate),
     ...(ev.champion ? { champion: sys(ev.champion) } : {}),
     harper: sys(ev.harper),
+    ...(ev.base ? { base: sys(ev.base) } : {}),
+    ...Object.fromEntries((ev.comparisons ?? []).flatMap((c) => [[`delta_${c.set}`, c.delta], [`delta_${c.set}_ci_low`, c.ci[0]], [`delta_${c.set}_ci_high`, c.ci[1]]])),
     delta_gleu: ev.comparison.delta,
     delta_ci_low: ev.comparison.ci[0],
     delta_ci_high: ev.comparison.ci[1],
@@ -197,11 +199,11 @@ export async function evaluateStage(deps: ActivityDeps, flags: StageFlags, io: {
     seed: p.seed,
   });
   // The gate is reported, not acted on: promotion stays with the Temporal pipeline.
-  const gate = decideGate(ev, p.gate);
+  const gate = decideGateBySignificance(ev, p.gate);
   const { reportPath, ...result } = ev;
   writeAtomic(io.metrics, JSON.stringify(metricsOf(result, gate.promote), null, 2) + '\n');
   const rows: (string | number)[][] = [['system', 'eval_set', 'gleu']];
-  for (const [name, s] of [['candidate', ev.candidate], ['champion', ev.champion], ['harper', ev.harper]] as const) {
+  for (const [name, s] of [['candidate', ev.candidate], ['champion', ev.champion], ['base', ev.base ?? null], ['harper', ev.harper]] as const) {
     if (s) rows.push([name, 'jfleg', s.jfleg.gleu], [name, 'heldout', s.heldout.gleu]);
   }
   writeAtomic(io.plot, csv(rows));

@@ -22,7 +22,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { decideGate } from '../contracts/gate';
+import { decideGate, decideGateBySignificance } from '../contracts/gate';
 import {
   type ApprovalDecision,
   approveUpdate,
@@ -241,7 +241,8 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
       }, (r) => `v${r.version} JFLEG GLEU ${r.evaluation.candidate.jfleg.gleu.toFixed(4)} (Δ ${r.evaluation.comparison.delta >= 0 ? '+' : ''}${r.evaluation.comparison.delta.toFixed(4)} vs ${r.evaluation.comparison.reference})`);
 
       // 6. Gate, optional human approval, promotion.
-      const decision = decideGate(candidate.evaluation, p.gate);
+      // The significance gate came after the first recorded histories: older runs keep the ≥ gate.
+      const decision = patched('significance-gate') ? decideGateBySignificance(candidate.evaluation, p.gate) : decideGate(candidate.evaluation, p.gate);
       let promoted = false;
       const why = [...decision.reasons];
       await run('promote', async () => {
@@ -268,7 +269,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
         await stage('promote: alias champion → candidate, previous → old champion', BOOKKEEPING).promoteCandidate({ pipelineId, modelName: p.modelName, version: candidate.version, reasons: why });
         promoted = true;
         return true;
-      }, (ok) => (ok ? `v${candidate.version} is champion` : `v${candidate.version} not promoted: ${why.filter((w) => /<|too many|no approval|rejected/.test(w)).join('; ')}`));
+      }, (ok) => (ok ? `v${candidate.version} is champion` : `v${candidate.version} not promoted: ${why.filter((w) => /<|too many|no approval|rejected|no significant improvement|significant regression/.test(w)).join('; ')}`));
       upsertSearchAttributes([{ key: PROMOTED, value: promoted }]);
 
       // 7. Deploy: tell serving to load the new champion.
