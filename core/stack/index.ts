@@ -157,7 +157,8 @@ export function components(c: Config): Component[] {
             '--artifacts-destination', dir('mlflow/artifacts'),
             '--workers', '1',
           ],
-          env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
+          // No job runner: its background workers (huey consumers, ~8 Python processes) serve GenAI features we do not use.
+          env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
         };
       },
       healthy: () => httpOk(`${e.mlflowUrl}/health`),
