@@ -20,7 +20,18 @@ export const reloadRequestSchema = z.strictObject({
   version: z.string().regex(/^[1-9]\d{0,8}$/, 'must be an MLflow model version number such as "3"').optional(),
 });
 
-const statusSchema = z.object({ modelName: z.string(), modelVersion: z.string().nullable(), engine: z.string(), unavailable: z.string().nullable() });
+const engineThreadsSchema = z.object({
+  ready: z.boolean(),
+  reason: z.string().nullable(),
+  threads: z.number().int(),
+  readyThreads: z.number().int(),
+  queued: z.number().int(),
+  crashes: z.number().int(),
+  timeouts: z.number().int(),
+  overloaded: z.number().int(),
+  restarts: z.number().int(),
+});
+const statusSchema = z.object({ modelName: z.string(), modelVersion: z.string().nullable(), engine: z.string(), unavailable: z.string().nullable(), engines: engineThreadsSchema });
 const reloadResponseSchema = z.object({ modelName: z.string(), modelVersion: z.string(), engine: z.string() });
 const security = [{ adminKey: [] }];
 
