@@ -10,7 +10,10 @@ import { describe, type Descriptors, FormToneClassifier } from '../core/drift/de
 import { EnsembleCorrector } from '../core/engines/ensemble';
 import { LanguageToolClient } from '../core/engines/languagetool';
 import { RuleModel, type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
+import { TrainedScorer } from '../core/engines/scorer';
 import { type LabelledPair, pairRows, type ScorerRow, type WrongEvidence, wrongEditRows } from '../core/engines/scorer-data';
+import { gleuCorpus } from '../core/gleu/gleu';
+import { tokenize } from '../core/text/tokenize';
 
 /** The rules model learnt from training pairs (and checked on validation pairs), as its JSON. */
 export function trainRules(pairs: TrainingPair[], options: TrainOptions | undefined, validation: TrainingPair[]): RuleModelJSON {
@@ -39,6 +42,27 @@ export async function scorerRows(
   await ensemble.init();
   try {
     return [...(await pairRows(ensemble, pairs)), ...(await wrongEditRows(ensemble, wrong))];
+  } finally {
+    await ensemble.close();
+  }
+}
+
+/**
+ * Corpus GLEU of the ensemble (with the given patterns and scorer, or the prior without one) on
+ * labelled pairs: how the train stage chooses between a trained scorer and the prior on the
+ * validation split.
+ */
+export async function ensembleGleu(pairs: LabelledPair[], options: { languagetoolUrl: string | null; patterns: RuleModelJSON | null; scorer: string | null }): Promise<number> {
+  const ensemble = new EnsembleCorrector({
+    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
+    patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
+    ...(options.scorer ? { scorer: TrainedScorer.fromJSON(options.scorer) } : {}),
+  });
+  await ensemble.init();
+  try {
+    const outputs: string[] = [];
+    for (const p of pairs) outputs.push(tokenize((await ensemble.correct(p.source)).corrected));
+    return gleuCorpus({ sources: pairs.map((p) => tokenize(p.source)), references: [pairs.map((p) => tokenize(p.target))], hypotheses: outputs }).gleu;
   } finally {
     await ensemble.close();
   }

@@ -159,11 +159,26 @@ async function trainScorer(
   const model = readFileSync(files.out, 'utf8');
   const scorer = TrainedScorer.fromJSON(model); // a model this build cannot load fails the stage now, not in serving
   const m = scorer.model.metrics;
+  // Model selection on the validation split: the trained scorer replaces the prior only if the
+  // ensemble corrects the validation pairs better with it (a scorer fitted on little or unlike
+  // data can be worse than the prior it started from).
+  ctx.heartbeat({ stage: 'choosing between the trained scorer and the prior on the validation split' });
+  const [withScorer, withPrior] = await Promise.all([
+    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, patterns: a.patterns, scorer: model }),
+    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, patterns: a.patterns, scorer: null }),
+  ]);
+  const used = withScorer > withPrior;
+  const chosen = { scorer_used: used ? 1 : 0, scorer_valid_gleu: withScorer, prior_valid_gleu: withPrior };
+  if (!used) {
+    writeFileSync(path.join(a.dir, 'scorer-not-used.json'), model);
+    return { model: null, skipped: `the trained scorer was not better than the prior on the validation split (GLEU ${withScorer.toFixed(4)} vs ${withPrior.toFixed(4)})`, metrics: { ...common, ...chosen, scorer_train_rows: m.train_rows ?? train.length } };
+  }
   return {
     model,
     skipped: null,
     metrics: {
       ...common,
+      ...chosen,
       scorer_train_rows: m.train_rows ?? train.length,
       scorer_valid_rows: m.valid_rows ?? valid.length,
       scorer_threshold: scorer.threshold,

@@ -8,8 +8,8 @@ Rows (JSON lines, written by the `train` stage from core/engines/scorer-data.ts)
 rule indicators ("rule=languagetool:I_AM_VB") seen in at least --min-rule-count training rows join
 them. A LightGBM binary classifier (deterministic for a seed: one thread, deterministic=True) is
 fitted on the training rows; the decision threshold is the one that maximises F0.5 of the keep
-decisions on the validation rows (precision counts twice as much as recall; ties go to the higher
-threshold). Writes the model as JSON (format "correctly-edit-scorer"): the feature names, the
+decisions on the validation rows (precision counts twice as much as recall; among equals the one
+closest to the prior's 0.5; with under 100 validation rows, 0.5). Writes the model as JSON (format "correctly-edit-scorer"): the feature names, the
 threshold, the booster's own dump (evaluated in TypeScript by core/engines/scorer.ts), and training
 metrics. A JSON summary line goes to stdout.
 """
@@ -27,6 +27,8 @@ import numpy as np
 
 FORMAT = "correctly-edit-scorer"
 VERSION = 1
+# Where the trees start: logit(clip(prior_score)); core/engines/scorer.ts computes the same.
+INIT_CLIP = (0.02, 0.98)
 
 
 def read_rows(path: str) -> list[dict]:
@@ -70,14 +72,20 @@ def f_beta(y: np.ndarray, keep: np.ndarray, w: np.ndarray, beta: float = 0.5) ->
     return f, p, r
 
 
-def choose_threshold(y: np.ndarray, prob: np.ndarray, w: np.ndarray) -> tuple[float, dict]:
-    best = (0.5, -1.0, 0.0, 0.0)
-    for t in np.round(np.arange(0.30, 0.951, 0.01), 2):
+def choose_threshold(y: np.ndarray, prob: np.ndarray, w: np.ndarray, default: float = 0.5, min_rows: int = 100) -> tuple[float, dict]:
+    """The threshold with the best F0.5 on the validation rows; among equals, the one closest to
+    the prior's own threshold (a handful of rows says little about extremes). With fewer than
+    `min_rows` rows the prior's threshold stands."""
+    f, p, r = f_beta(y, (prob >= default).astype(int), w)
+    if len(y) < min_rows:
+        return default, {"valid_f05": f, "valid_precision": p, "valid_recall": r, "threshold_from_prior": 1.0}
+    best = (default, f, p, r)
+    for t in np.round(np.arange(0.30, 0.801, 0.01), 2):
         f, p, r = f_beta(y, (prob >= t).astype(int), w)
-        if f >= best[1]:  # ties go to the higher threshold: precision first
+        if f > best[1] + 1e-12 or (abs(f - best[1]) <= 1e-12 and abs(t - default) < abs(best[0] - default)):
             best = (float(t), f, p, r)
     t, f, p, r = best
-    return t, {"valid_f05": f, "valid_precision": p, "valid_recall": r}
+    return t, {"valid_f05": f, "valid_precision": p, "valid_recall": r, "threshold_from_prior": 0.0}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,8 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--min-rule-count", type=int, default=5)
-    ap.add_argument("--trees", type=int, default=200)
-    ap.add_argument("--leaves", type=int, default=15)
+    # Small, shallow, slow: the trees correct the prior only where many rows agree (a 600-sample
+    # run gives a few hundred rows; deeper trees memorised word frequencies of the contexts).
+    ap.add_argument("--trees", type=int, default=40)
+    ap.add_argument("--leaves", type=int, default=4)
+    ap.add_argument("--min-leaf", type=int, default=30, help="rows a leaf needs at least")
+    ap.add_argument("--max-step", type=float, default=0.5, help="largest change of the logit one tree may make")
+    ap.add_argument("--l2", type=float, default=5.0)
+    ap.add_argument("--exclude", default="", help="regular expression of feature names not to use")
     ap.add_argument("--learning-rate", type=float, default=0.05)
     args = ap.parse_args(argv)
 
@@ -102,24 +116,33 @@ def main(argv: list[str] | None = None) -> int:
     rule_counts = Counter(k for r in train for k in r["features"] if k.startswith("rule="))
     rules = sorted(k for k, c in rule_counts.items() if c >= args.min_rule_count)
     names = list(base) + rules
+    if args.exclude:
+        import re
+
+        names = [n for n in names if n == "prior_score" or not re.search(args.exclude, n)]
 
     x, y, w = matrix(train, names)
     # Boost from the prior: the trees start at the hand-set prior's logit and learn corrections to
     # it, so where the training data says nothing the model keeps the prior's (precision-first) view.
+    # The prior is clipped away from 0 and 1: a margin of ±9 (p = 1e-4) leaves a row almost no
+    # curvature, and Newton steps on such rows give leaves huge values that flip the prior.
     prior_col = names.index("prior_score")
+    lo, hi = INIT_CLIP
 
     def init_score(m: np.ndarray) -> np.ndarray:
-        p = np.clip(m[:, prior_col], 1e-4, 1 - 1e-4)
+        p = np.clip(m[:, prior_col], lo, hi)
         return np.log(p / (1 - p))
 
     params = {
         "objective": "binary",
         "learning_rate": args.learning_rate,
         "num_leaves": args.leaves,
-        "min_data_in_leaf": 10,
+        "min_data_in_leaf": args.min_leaf,
+        "min_sum_hessian_in_leaf": 1.0,
+        "max_delta_step": args.max_step,
         "feature_fraction": 1.0,
         "bagging_fraction": 1.0,
-        "lambda_l2": 1.0,
+        "lambda_l2": args.l2,
         "seed": args.seed,
         "deterministic": True,
         "force_col_wise": True,
@@ -144,9 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         "version": VERSION,
         "features": names,
         "threshold": threshold,
-        "init": "logit(prior_score)",
+        "init": {"from": "prior_score", "clip": list(INIT_CLIP)},
         "booster": booster.dump_model(),
-        "training": {"seed": args.seed, "trees": args.trees, "leaves": args.leaves, "learning_rate": args.learning_rate, "min_rule_count": args.min_rule_count, "lightgbm": lgb.__version__},
+        "training": {"seed": args.seed, "trees": args.trees, "leaves": args.leaves, "learning_rate": args.learning_rate, "min_leaf": args.min_leaf, "max_step": args.max_step, "l2": args.l2, "min_rule_count": args.min_rule_count, "lightgbm": lgb.__version__},
         "metrics": metrics,
     }
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")

@@ -53,8 +53,8 @@ export const scorerModelSchema = z.object({
   version: z.literal(SCORER_VERSION, { error: `unsupported edit scorer version (this build reads version ${SCORER_VERSION})` }),
   features: z.array(z.string().min(1)).min(1),
   threshold: z.number().min(0).max(1),
-  /** Where the trees start: the prior scorer's logit (the trees learn corrections to it). */
-  init: z.literal('logit(prior_score)', { error: 'the model must start from "logit(prior_score)"' }),
+  /** Where the trees start: the logit of the prior scorer's score, clipped to [lo, hi] (the trees learn corrections to it). */
+  init: z.object({ from: z.literal('prior_score', { error: 'the trees must start from the prior score' }), clip: z.tuple([z.number().gt(0).lt(0.5), z.number().gt(0.5).lt(1)]) }),
   booster: z
     .object({
       objective: z.string().startsWith('binary', { error: 'the booster must be a binary classifier' }),
@@ -123,7 +123,8 @@ export class TrainedScorer implements EditScorer {
 
   /** P(apply) of one feature vector (in the model's feature order). */
   probability(x: readonly number[]): number {
-    const p = Math.min(1 - 1e-4, Math.max(1e-4, x[this.priorIndex]));
+    const [lo, hi] = this.model.init.clip;
+    const p = Math.min(hi, Math.max(lo, x[this.priorIndex]));
     let raw = Math.log(p / (1 - p));
     for (const t of this.model.booster.tree_info) raw += predictTree(t.tree_structure, x);
     return 1 / (1 + Math.exp(-this.sigmoid * raw));
