@@ -34,10 +34,30 @@ export function datasetDirName(pipelineId: string): string {
   return pipelineId.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-/** Deterministic split from (seed, sample id): stable when samples are added or re-ordered. */
-export function splitOf(seed: number, id: string, splits: VersionInput['splits']): 'train' | 'valid' | 'test' {
-  const u = parseInt(sha256(`${seed}:${id}`).slice(0, 12), 16) / 2 ** 48;
-  return u < splits.test ? 'test' : u < splits.test + splits.valid ? 'valid' : 'train';
+/**
+ * Deterministic splits, stratified by source: within each source (teacher, feedback, traffic) the
+ * samples are ordered by a hash of (seed, sample id) and the first round(n × test) go to test, the
+ * next round(n × valid) to valid, the rest to train. So every source gets its share of held-out
+ * samples exactly (a few dozen feedback pairs always leave some to evaluate on), and the split of a
+ * sample does not depend on the order the database returns them in.
+ */
+export function assignSplits<T extends { id: string; source?: string | null }>(seed: number, samples: readonly T[], splits: VersionInput['splits']): Record<'train' | 'valid' | 'test', T[]> {
+  const out: Record<'train' | 'valid' | 'test', T[]> = { train: [], valid: [], test: [] };
+  const bySource = new Map<string, { s: T; u: string }[]>();
+  for (const s of samples) {
+    const key = s.source ?? 'teacher';
+    const group = bySource.get(key) ?? [];
+    group.push({ s, u: sha256(`${seed}:${s.id}`) });
+    bySource.set(key, group);
+  }
+  for (const key of [...bySource.keys()].sort()) {
+    const group = bySource.get(key)!.sort((a, b) => (a.u < b.u ? -1 : a.u > b.u ? 1 : 0));
+    const nTest = Math.round(group.length * splits.test);
+    const nValid = Math.round(group.length * splits.valid);
+    group.forEach(({ s }, i) => out[i < nTest ? 'test' : i < nTest + nValid ? 'valid' : 'train'].push(s));
+  }
+  for (const k of ['train', 'valid', 'test'] as const) out[k].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return out;
 }
 
 export type DatasetLine = Pick<GeneratedSample, 'id' | 'awkward' | 'corrected' | 'reason' | 'reasonLanguage' | 'errorTypes' | 'source'>;
@@ -56,8 +76,7 @@ export function versionActivities(deps: ActivityDeps) {
         where: { pipelineId: input.pipelineId, status: 'accepted' },
         order: { id: 'ASC' },
       });
-      const bySplit: Record<'train' | 'valid' | 'test', DatasetLine[]> = { train: [], valid: [], test: [] };
-      for (const s of samples) bySplit[splitOf(input.seed, s.id, input.splits)].push(s);
+      const bySplit: Record<'train' | 'valid' | 'test', DatasetLine[]> = assignSplits(input.seed, samples, input.splits);
       // Tiny datasets still need a test split to evaluate on.
       if (bySplit.test.length === 0 && bySplit.train.length > 1) bySplit.test.push(bySplit.train.pop()!);
 

@@ -1,11 +1,17 @@
 /**
- * The level-2 loop on the real stack, with no human step after the first champion:
- * traffic through the serving API → drift check (the schedule's workflow) → drift report →
- * signalWithStart of the RetrainingController → retraining pipeline → new champion promoted and served.
- * Also: reference-like traffic starts nothing, a second drift inside the cooldown starts nothing,
- * the controller keeps its state across a worker restart and a continue-as-new, and the schedule
- * is created once and updated in place. Last, headless Chromium opens the serving API's dashboard
- * and sees these events: the drift reports, the controller's pipeline, the promotion, the feedback.
+ * The level-2 loop on the real stack, with no human step: the model learns from its users.
+ *  1. Learners send a sentence with an error the served model misses ("How about go shopping?"),
+ *     and give better corrections for most of them; a newDataAvailable signal retrains; the
+ *     candidate learns the fix from the feedback pairs, fixes held-out requests with that error,
+ *     is promoted by the gate (significant on the held-out feedback) and served.
+ *  2. A second retrain with no new information is refused as "no significant improvement" and
+ *     the champion does not change.
+ *  3. Drift: traffic like the champion's data makes a report without drift and starts nothing;
+ *     drifted traffic makes a drift report that signals the controller, whose pipeline is refused
+ *     (the offline teacher cannot learn from that traffic); a second drift inside the cooldown
+ *     starts nothing. The schedule is created once and updated in place; the controller keeps its
+ *     state across a worker restart and a continue-as-new.
+ * Last, headless Chromium opens the serving API's dashboard and sees these events.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +43,31 @@ function driftedTexts(n: number): string[] {
   });
 }
 
+/**
+ * "How about go …?": the base ensemble misses it (neither Harper nor LanguageTool flags it), the
+ * offline teacher never writes it, so only the learners can teach it. Lexically varied, so the
+ * validate stage does not reject them as near-duplicates of each other.
+ */
+const HOW_ABOUT = [
+  'How about go shopping at the new mall this weekend?', 'What about go hiking on Mount Bukhan next Saturday morning?', 'How about go to the beach after the final exams?',
+  'How about go camping with my cousins in August?', 'What about go swimming at the public pool tonight?', 'How about go for a walk along the Han River?',
+  'How about go bowling with the team after work on Friday?', 'What about go to the library together to study for the test?', 'How about go skiing in Pyeongchang during the winter break?',
+  'How about go fishing with grandfather early tomorrow?', 'How about go to that Italian restaurant near the station?', 'What about go cycling around the lake before lunch?',
+  'How about go to a museum instead of staying home all day?', 'How about go jogging every morning to build our stamina?', 'What about go to the concert that starts at seven?',
+  'How about go abroad for a semester as an exchange student?', 'How about go to bed earlier so you feel better?', 'What about go on a picnic if the weather is nice?',
+  'How about go ice skating at the rink downtown?', 'How about go to the dentist before the pain gets worse?', 'What about go sightseeing in Gyeongju with our guests?',
+  'How about go karaoke to celebrate Minji’s promotion?', 'How about go to the market to buy fresh vegetables for dinner?', 'What about go to the gym three times a week from now on?',
+  'How about go volunteering at the animal shelter this month?', 'How about go for coffee after the seminar ends?', 'What about go to Jeju Island for our anniversary trip?',
+  'How about go surfing in Yangyang when summer comes?', 'How about go to the farmers market with your parents on Sunday?', 'What about go to the movies after we finish the report?',
+  'How about go climbing at the indoor gym this evening?', 'How about go to the night market and try the street food?', 'What about go to a language exchange meetup to practice English?',
+  'How about go rafting with the club during the holidays?', 'How about go to the photo exhibition at the city hall?', 'What about go for a drive along the east coast road?',
+  'How about go to the bakery that opened last week?', 'How about go stargazing in the countryside far from the city lights?', 'What about go to the flower festival in spring?',
+  'How about go running in the park with the new neighbors?',
+];
+/** Later requests with the same error, never given as feedback: what the new champion must fix. */
+const HOW_ABOUT_HELD_OUT = ['How about go bowling tomorrow night with Junho?', 'What about go to the aquarium with the children?', 'How about go for a swim before breakfast?'];
+const howAboutFixed = (t: string) => t.replace(/\b(How|What) about go\b/, '$1 about going');
+
 describe('monitoring and the retraining loop', () => {
   let h: PipelineHarness;
   let api: ServingApi;
@@ -55,27 +86,77 @@ describe('monitoring and the retraining loop', () => {
   });
   const pipelineCount = async () => (await h.client.listPipelines(100)).length;
   /** What the tests below produced, for the dashboard test at the end. */
-  const seen: { calmReport?: string; driftReport?: string; cooldownReport?: string; driftPipeline?: string } = {};
+  const seen: { learnPipeline?: string; calmReport?: string; driftReport?: string; cooldownReport?: string; driftPipeline?: string } = {};
 
   beforeAll(async () => {
-    h = await startPipelineHarness({ API_RATE_LIMIT: '100000' }); // the test sends a few hundred requests a minute
+    // The test sends a few hundred requests a minute; serving follows the champion alias every second.
+    h = await startPipelineHarness({ API_RATE_LIMIT: '100000', SERVING_CHAMPION_POLL: '1s' });
     worker = await h.startWorker('cpu');
-    // The serving API on the port the deploy stage notifies.
+    // The serving API on the port the deploy stage waits on.
     api = await startServingApi(h.config, { port: h.config.apiPort, logLevel: false, championRetryMs: 1000 });
     ctl = h.client.controller();
     await ctl.ensureStarted({
-      policy: { debounceSeconds: 2, cooldownSeconds: 0, maxPipelinesPerDay: 10, pipeline: { samples: 200, seed: 11, jflegLimit: 120, minGleuDelta: -0.02 } },
+      policy: { debounceSeconds: 2, cooldownSeconds: 0, maxPipelinesPerDay: 10, pipeline: { samples: 200, seed: 11, jflegLimit: 120 } },
       continueAsNewAfterEvents: 40,
     });
-    // The first champion, asked for by hand (the only human step).
-    await ctl.retrainRequested({ reason: 'bootstrap: first champion', source: 'loop test' });
-    const s = await idleAfter(1);
-    expect(s.champion?.version, JSON.stringify(await ctl.history(), null, 1)).toBe('1');
   }, 600_000);
   afterAll(async () => {
     await api?.close().catch(() => {});
     await h?.stop();
   });
+
+  it('learns from its users: an error the model misses, better corrections as feedback → retrained, promoted and served, no human step', async () => {
+    // Served by the base ensemble, which misses the error.
+    const served: { text: string; requestId: string; feedbackToken: string }[] = [];
+    for (const text of HOW_ABOUT) {
+      const r = await post('/v1/corrections', { text });
+      expect(r.corrected, `the base ensemble already fixes: ${text}`).not.toMatch(/about going/);
+      served.push({ text, requestId: r.requestId as string, feedbackToken: r.feedbackToken as string });
+    }
+    // Learners give better corrections for most of them, and a thumbs down for the rest.
+    for (const [i, x] of served.entries()) {
+      if (i % 8 === 7) await post('/v1/feedback', { requestId: x.requestId, feedbackToken: x.feedbackToken, rating: 'down' });
+      else await post('/v1/feedback', { requestId: x.requestId, feedbackToken: x.feedbackToken, rating: 'down', betterCorrection: howAboutFixed(x.text) });
+    }
+    await ctl.newDataAvailable({ reason: 'learners sent better corrections', source: 'loop test' });
+    const s = await idleAfter(1);
+    const history = await ctl.history();
+    const finished = history.filter((e) => e.kind === 'finished');
+    expect(finished.at(-1), JSON.stringify(history, null, 1)).toMatchObject({ promoted: true, candidateVersion: '1' });
+    expect(finished.at(-1)!.detail).toMatch(/significant improvement on held-out feedback: Δ \+\d\.\d{4}, 95% CI \[\+\d\.\d{4}/);
+    seen.learnPipeline = history.find((e) => e.kind === 'started')?.pipelineId;
+    expect(s.champion?.version).toBe('1');
+
+    // The dataset says where its samples came from; MLflow logged it.
+    const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
+    const [dv] = await db.query('select counts from dataset_version where pipeline_id = $1', [seen.learnPipeline]);
+    const [{ n }] = await db.query(`select count(*)::int as n from generated_sample where pipeline_id = $1 and source = 'feedback' and status = 'accepted'`, [seen.learnPipeline]);
+    await db.destroy();
+    expect(dv.counts.source_feedback).toBe(HOW_ABOUT.length - HOW_ABOUT.length / 8);
+    expect(n).toBe(dv.counts.source_feedback);
+    expect(dv.counts.source_teacher).toBeGreaterThan(150);
+    expect(dv.counts.wrong_evidence).toBe(0); // the thumbs-downs were on sentences left unchanged: no served edit to mark wrong
+    const v1 = await mlflow().getByAlias(h.config.mlflowModelName, 'champion');
+    const run = await mlflow().getRun(v1!.run_id!);
+    expect(run.data.metrics.find((m) => m.key === 'delta_feedback_ci_low')!.value).toBeGreaterThan(0);
+
+    // Served: held-out requests with the same error are now fixed by v1.
+    await waitFor('serving to switch to v1', async () => ((await post('/v1/corrections', { text: 'I like apples.' })).modelVersion === '1' ? true : undefined), 60_000);
+    for (const text of HOW_ABOUT_HELD_OUT) {
+      const r = await post('/v1/corrections', { text });
+      expect(r).toMatchObject({ modelVersion: '1', corrected: howAboutFixed(text) });
+    }
+  }, 900_000);
+
+  it('a second retrain with no new information is refused as "no significant improvement"; the champion stays', async () => {
+    await ctl.retrainNow({ reason: 'retrain with nothing new', source: 'loop test' });
+    const s = await idleAfter(2);
+    const finished = (await ctl.history()).filter((e) => e.kind === 'finished');
+    expect(finished.at(-1)).toMatchObject({ promoted: false, candidateVersion: '2' });
+    expect(finished.at(-1)!.detail).toMatch(/not promoted: no significant improvement: JFLEG dev: Δ [+−]\d\.\d{4}, 95% CI \[/);
+    expect(s.champion?.version).toBe('1');
+    expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('1');
+  }, 900_000);
 
   it('the drift schedule is created once and updated in place', async () => {
     const first = await applyDriftSchedule(h.client, { paused: true, input: { minSamples: 20 } });
@@ -115,11 +196,11 @@ describe('monitoring and the retraining loop', () => {
     expect(report.sample_size).toBe(Math.min(60, heldOut.length));
     expect(report.metrics.features.map((f: { feature: string }) => f.feature)).toEqual(['length', 'oovRate', 'nonLetterShare', 'editDensity', 'form', 'tone']);
     const s = await ctl.state();
-    expect(s.pipelinesStarted).toBe(1);
-    expect(await pipelineCount()).toBe(1);
+    expect(s.pipelinesStarted).toBe(2);
+    expect(await pipelineCount()).toBe(2);
   }, 300_000);
 
-  it('drifted traffic through the serving API → drift report → controller → new champion promoted and served, no human step', async () => {
+  it('drifted traffic through the serving API → drift report → controller → a pipeline, refused: nothing learnable in it offline', async () => {
     const since = new Date().toISOString();
     for (const text of driftedTexts(60)) {
       const r = await post('/v1/corrections', { text });
@@ -131,18 +212,19 @@ describe('monitoring and the retraining loop', () => {
     expect(out.reasons.join(' ')).toMatch(/input drift: \d\/6 features/);
     expect(out.reasons.join(' ')).toMatch(/thumbs-down rate 100\.0%/);
 
-    const s = await idleAfter(2);
+    const s = await idleAfter(3);
     const history = await ctl.history();
     const finished = history.filter((e) => e.kind === 'finished');
-    expect(finished.at(-1)).toMatchObject({ promoted: true, candidateVersion: '2' });
+    // The offline teacher cannot correct log lines and SQL, and the model never labels its own
+    // traffic: the retrained candidate knows nothing new, and the gate keeps the champion.
+    expect(finished.at(-1)).toMatchObject({ promoted: false, candidateVersion: '3' });
+    expect(finished.at(-1)!.detail).toMatch(/no significant improvement/);
     seen.driftReport = out.reportId;
     seen.driftPipeline = history.find((e) => e.kind === 'started' && /drift/.test(e.detail))?.pipelineId;
     expect(seen.driftPipeline).toBeTruthy();
-    expect(s.champion?.version).toBe('2');
-    expect((await mlflow().getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('2');
-    // Served: the API now answers with the new champion.
+    expect(s.champion?.version).toBe('1');
     const r = await post('/v1/corrections', { text: 'She go to school every days.' });
-    expect(r.modelVersion).toBe('2');
+    expect(r.modelVersion).toBe('1');
     const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
     const [report] = await db.query('select signaled, drifted from drift_report where id = $1', [out.reportId]);
     await db.destroy();
@@ -160,9 +242,9 @@ describe('monitoring and the retraining loop', () => {
     seen.cooldownReport = out.reportId;
     await waitFor('the cooldown refusal', async () => (await ctl.history()).some((e) => e.kind === 'suppressed' && /cooldown until/.test(e.detail)));
     const s = await ctl.state();
-    expect(s.pipelinesStarted).toBe(2);
+    expect(s.pipelinesStarted).toBe(3);
     expect(s.status).toBe('cooldown');
-    expect(await pipelineCount()).toBe(2);
+    expect(await pipelineCount()).toBe(3);
   }, 300_000);
 
   it('keeps its state across a worker restart and a continue-as-new', async () => {
@@ -176,7 +258,7 @@ describe('monitoring and the retraining loop', () => {
       const s = await ctl.state();
       return s.generation >= 1 && !s.pending && s.status !== 'debouncing' ? s : undefined;
     });
-    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: { version: '2' }, policy: before.policy });
+    expect(after).toMatchObject({ pipelinesStarted: before.pipelinesStarted, promotions: before.promotions, champion: { version: '1' }, policy: before.policy });
     const history = await ctl.history();
     expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
     expect(history.some((e) => e.kind === 'continued')).toBe(true);
@@ -184,16 +266,16 @@ describe('monitoring and the retraining loop', () => {
     const d = await ctl.handle.describe();
     const sa = d.searchAttributes as Record<string, unknown[]>;
     expect(sa.ControllerState).toEqual(['cooldown']);
-    expect(sa.ControllerPipelines).toEqual([2]);
-    expect(await pipelineCount()).toBe(2);
+    expect(sa.ControllerPipelines).toEqual([3]);
+    expect(await pipelineCount()).toBe(3);
   }, 300_000);
 
-  it('the dashboard, in headless Chromium, shows these drift reports, the retraining run, the promotion and the feedback', async () => {
+  it('the dashboard, in headless Chromium, shows these drift reports, the retraining runs, the promotion and the feedback', async () => {
     const db = await openDatabase(endpoints(h.config).databaseUrl, { poolSize: 1 });
     const [fb] = await db.query(`select count(*) filter (where rating = 'down')::int as down, count(*)::int as total from feedback`);
     const [{ requests }] = await db.query('select count(*)::int as requests from serving_request');
     await db.destroy();
-    expect(fb.down).toBe(60);
+    expect(fb.down).toBe(60 + HOW_ABOUT.length);
     const e = endpoints(h.config);
     const browser = await launchChromium();
     try {
@@ -221,24 +303,27 @@ describe('monitoring and the retraining loop', () => {
       expect(chart.thumbsDownRate[1]).toBe(1);
       expect(Object.keys(chart)).toEqual(expect.arrayContaining(['driftedShare', 'psi length', 'psi oovRate', 'psi tone']));
 
-      // The pipeline the controller started for the drift: completed, promoted v2, linked to Temporal's Web UI and MLflow.
-      expect(await page.locator('#runs-note').textContent()).toBe('2 run(s) in Temporal.');
+      // The pipelines the controller started: the one that learned from feedback promoted v1; the
+      // drift's completed without a promotion. Each links to Temporal's Web UI and MLflow.
+      expect(await page.locator('#runs-note').textContent()).toBe('3 run(s) in Temporal.');
+      const learned = page.locator('#runs-table tbody tr', { has: page.locator('td', { hasText: seen.learnPipeline! }) });
+      expect(await learned.locator('td').nth(4).textContent()).toBe('v1 (promoted)');
       const run = page.locator('#runs-table tbody tr', { has: page.locator('td', { hasText: seen.driftPipeline! }) });
       expect(await run.count()).toBe(1);
       expect(await run.locator('td').nth(1).textContent()).toBe('COMPLETED');
-      expect(await run.locator('td').nth(4).textContent()).toBe('v2 (promoted)');
+      expect(await run.locator('td').nth(4).textContent()).toBe('v3');
       expect(await run.getByRole('link', { name: 'Temporal' }).getAttribute('href')).toBe(
         `${e.temporalUiUrl}/namespaces/${encodeURIComponent(h.config.temporalNamespace)}/workflows/${encodeURIComponent(seen.driftPipeline!)}`,
       );
-      expect(await run.getByRole('link', { name: 'MLflow' }).getAttribute('href')).toBe(`${e.mlflowUrl}/#/models/${h.config.mlflowModelName}/versions/2`);
+      expect(await run.getByRole('link', { name: 'MLflow' }).getAttribute('href')).toBe(`${e.mlflowUrl}/#/models/${h.config.mlflowModelName}/versions/3`);
 
-      // The promotion: v2 is champion with a promotion time and its evaluation, v1 the previous one.
-      const v2 = page.locator('#model-table tr[data-version="2"] td');
-      expect(await v2.nth(1).textContent()).toBe('champion');
-      expect(await v2.nth(3).textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
-      expect(await v2.nth(4).textContent()).toMatch(/gleu \d\.\d{4}/);
-      expect(await page.locator('#model-table tr[data-version="1"] td').nth(1).textContent()).toBe('previous');
-      expect(await card('Champion')).toBe('v2');
+      // The promotion: v1 is champion with a promotion time and its evaluation; v2 and v3 were refused.
+      const v1 = page.locator('#model-table tr[data-version="1"] td');
+      expect(await v1.nth(1).textContent()).toBe('champion');
+      expect(await v1.nth(3).textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+      expect(await v1.nth(4).textContent()).toMatch(/gleu \d\.\d{4}/);
+      expect(await page.locator('#model-table tr[data-version="3"] td').nth(1).textContent()).toBe('rejected');
+      expect(await card('Champion')).toBe('v1');
 
       // Feedback and serving: the thumbs-down rate of all the feedback given above, the request count, latency.
       expect(await card('Thumbs-down rate')).toBe(`${((fb.down / fb.total) * 100).toFixed(1)}%`);
