@@ -61,6 +61,20 @@ def matrix(rows: list[dict], names: list[str]) -> tuple[np.ndarray, np.ndarray, 
     return x, y, w
 
 
+def _leaf(node: dict, row: np.ndarray) -> float:
+    while "split_feature" in node:
+        node = node["left_child"] if row[node["split_feature"]] <= node["threshold"] else node["right_child"]
+    return node["leaf_value"]
+
+
+def dump_probabilities(model: dict, x: np.ndarray) -> np.ndarray:
+    """P(keep) of rows from the model file alone (its dump and init), as core/engines/scorer.ts computes it."""
+    lo, hi = model["init"]["clip"]
+    p = np.clip(x[:, model["features"].index(model["init"]["from"])], lo, hi)
+    raw = np.log(p / (1 - p)) + np.array([sum(_leaf(t["tree_structure"], row) for t in model["booster"]["tree_info"]) for row in x])
+    return 1 / (1 + np.exp(-raw))
+
+
 def f_beta(y: np.ndarray, keep: np.ndarray, w: np.ndarray, beta: float = 0.5) -> tuple[float, float, float]:
     tp = float(w[(keep == 1) & (y == 1)].sum())
     fp = float(w[(keep == 1) & (y == 0)].sum())
@@ -172,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         "training": {"seed": args.seed, "trees": args.trees, "leaves": args.leaves, "learning_rate": args.learning_rate, "min_leaf": args.min_leaf, "max_step": args.max_step, "l2": args.l2, "min_rule_count": args.min_rule_count, "lightgbm": lgb.__version__},
         "metrics": metrics,
     }
+    # The file must score as the booster does (what TypeScript evaluates is the dump, not the booster).
+    if valid:
+        from_dump = dump_probabilities(model, xv)
+        if not np.allclose(from_dump, pv, rtol=0, atol=1e-9):
+            raise SystemExit(f"internal error: the dumped trees score differently from the booster (max difference {np.abs(from_dump - pv).max()})")
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")), encoding="utf-8")
     print(json.dumps({"threshold": threshold, **metrics}))
     return 0
