@@ -17,7 +17,7 @@
  * output every run. Engines the pool does not build (champion, openai, ollama: network-bound) run
  * in this process, one line at a time.
  */
-import { createReadStream, createWriteStream, statSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -38,6 +38,7 @@ export interface CorrectCommandOptions {
   jsonl?: boolean;
   reasonLanguage?: string;
   model?: string;
+  scorer?: string;
   modelVersion?: string;
   threads?: string;
 }
@@ -82,6 +83,16 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
+/** An edit scorer file's text; a missing file is a usage error naming it. */
+function readScorerFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`--scorer ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
 /** Runs the command: reads lines, corrects them, writes the results. */
 export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps = {}): Promise<void> {
   const engine = opts.engine ?? DEFAULT_ENGINE;
@@ -107,7 +118,8 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
         pool = undefined;
       }
     }
-    corrector = await create(engine, { modelPath: opts.model, modelVersion: opts.modelVersion ?? null, languagetoolUrl: endpoints(cliConfig()).languagetoolUrl });
+    const scorer = opts.scorer ? readScorerFile(opts.scorer) : undefined;
+    corrector = await create(engine, { modelPath: opts.model, ...(scorer ? { scorer } : {}), modelVersion: opts.modelVersion ?? null, languagetoolUrl: endpoints(cliConfig()).languagetoolUrl });
   } catch (e) {
     input.destroy();
     await pool?.close();
@@ -186,7 +198,8 @@ export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
     .option('--tokenized', 'lines are JFLEG-tokenized text (detokenized before, tokenized after)', false)
     .option('--jsonl', 'write one JSON record per line: {input, corrected, reason, edits, engine, modelVersion}', false)
     .option('--reason-language <lang>', 'language of the reasons: ko or en', DEFAULT_REASON_LANGUAGE)
-    .option('--model <file>', 'rule model JSON (engine rules)')
+    .option('--model <file>', "learned patterns: a rules model JSON (engines ensemble and rules; a training run's model/rules.json)")
+    .option('--scorer <file>', "an edit scorer JSON (engine ensemble; a training run's model/scorer.json)")
     .option('--model-version <version>', 'model version to report in --jsonl records')
     .option('--threads <n>', 'engine threads correcting lines at once (faster; more than 1 is not reproducible to the last sentence)', '1')
     // Usage errors caught by commander itself (unknown option, option without its value) exit 2 too.
