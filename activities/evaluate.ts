@@ -14,10 +14,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../core/engines/champion';
-import { withFreshEngineThread } from '../core/engines/pool';
+import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../adapters/mlflow-models';
+import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
-import { loadJfleg } from '../core/eval/jfleg';
+import { loadJfleg } from '../adapters/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
 import { EvaluationSchema } from '../entities';

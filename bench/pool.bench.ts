@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
-import { EnginePool } from '../core/engines/pool';
+import { EnginePool } from '../adapters/engine-pool/pool';
 import type { Corrector } from '../core/engines/types';
 import { detokenize } from '../core/text/tokenize';
 import { machine, quantile } from './machine';

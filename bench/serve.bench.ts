@@ -14,12 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCorrector } from '../core/engines';
-import { loadAlias } from '../core/engines/champion';
-import { endpoints } from '../core/config';
+import { loadAlias } from '../adapters/mlflow-models';
+import { endpoints } from '../config';
 import { safetyPolicy, screenText } from '../serve/safety';
 import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
-import { MlflowClient } from '../core/mlflow';
+import { MlflowClient } from '../adapters/mlflow';
 import { machine, quantile } from './machine';
 
 const seconds = Number(process.argv[2] ?? 10);

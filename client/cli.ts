@@ -18,8 +18,8 @@ const GROUPS: { summaries: Record<string, string>; load: () => Promise<Register>
   {
     summaries: { correct: 'correct sentences, one per line' },
     load: async () => {
-      await import('../core/engines/champion'); // registers the `champion` engine
-      await import('../core/providers'); // registers the `openai` and `ollama` engines
+      await import('../adapters/mlflow-models'); // registers the `champion` engine
+      await import('../adapters/providers'); // registers the `openai` and `ollama` engines
       return (await import('./commands/correct')).registerCorrect;
     },
   },

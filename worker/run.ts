@@ -4,12 +4,12 @@
  */
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { type Config, loadConfig } from '../core/config';
-import '../core/providers'; // registers the OpenAI and Ollama teachers and correctors
+import { type Config, loadConfig } from '../config';
+import '../adapters/providers'; // registers the OpenAI and Ollama teachers and correctors
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
-import { ResourceMonitor, serveWorkerMetrics } from '../core/monitoring/resources';
+import { ResourceMonitor, serveWorkerMetrics } from '../ops/monitoring/resources';
 
 export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
 

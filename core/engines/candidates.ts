@@ -10,7 +10,7 @@
  */
 import { classifyEdit } from './classify';
 import type { RawLint } from './harper';
-import type { LanguageToolMatch } from './languagetool';
+import type { LanguageToolMatch } from '../../adapters/languagetool';
 import { renderMatches, type RuleModel } from './rules';
 import { tokenizeWithOffsets } from '../text/tokenize';
 import type { EditType } from './types';

@@ -17,7 +17,7 @@
 import { type Candidate, harperCandidates, languageToolCandidates, patternCandidates, type SystemName } from './candidates';
 import { EditComposer, type EditPart } from './edits';
 import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
-import type { LanguageToolClient } from './languagetool';
+import type { LanguageToolClient } from '../../adapters/languagetool';
 import { type Cluster, clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
 import { protectedSpans, veto, type PrecisionOptions } from './precision';
 import { PriorScorer } from './prior-scorer';

@@ -12,12 +12,12 @@
  */
 import { EnsembleCorrector } from './ensemble';
 import { HarperCorrector, type HarperOptions } from './harper';
-import { LanguageToolClient } from './languagetool';
+import { LanguageToolClient } from '../../adapters/languagetool';
 import { FirstSuggestionScorer } from './prior-scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
 import { segmented, type SegmentOptions } from './segment';
 import type { Corrector } from './types';
-import { type Config, endpoints } from '../config';
+import { type Config, endpoints } from '../../config';
 
 export * from './types';
 

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { sha256 } from '../ids';
 import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
-import { PooledCorrector } from '../engines/pool';
+import { PooledCorrector } from '../../adapters/engine-pool/pool';
 import type { Corrector, ReasonLanguage } from '../engines/types';
-import { MalformedOutputError } from '../providers/errors';
+import { MalformedOutputError } from '../engines/provider-errors';
 
 /** How one system scored on one eval set (the pipeline's result and the gate read these). */
 export interface EvalMetrics {

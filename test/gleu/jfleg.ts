@@ -1,2 +1,2 @@
 /** JFLEG dev for tests: the same loader the evaluation stage uses. */
-export { JFLEG_DIR, jfleg, loadJfleg } from '../../core/eval/jfleg';
+export { JFLEG_DIR, jfleg, loadJfleg } from '../../adapters/jfleg';

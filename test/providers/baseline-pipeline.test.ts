@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../core/config';
+import { endpoints } from '../../config';
 import { createCorrector } from '../../core/engines/index';
 import type { Corrector } from '../../core/engines/types';
-import { MlflowClient } from '../../core/mlflow';
+import { MlflowClient } from '../../adapters/mlflow';
 import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { FakeLlmServer, type RecordedRequest, type Scripted } from './fake-llm-server';

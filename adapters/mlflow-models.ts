@@ -8,14 +8,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Config, loadConfig, endpoints } from '../config';
-import { type MlflowModelVersion, type MlflowRun, MlflowClient } from '../mlflow';
-import { createLlmCorrector } from '../providers/index';
-import { downloadArtifactDir } from '../providers/files';
-import { createLocalCorrector } from '../providers/transformers';
-import { trainerPython } from '../trainer-python';
-import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine } from './index';
-import { RuleModel } from './rules';
-import type { Corrector } from './types';
+import { type MlflowModelVersion, type MlflowRun, MlflowClient } from './mlflow';
+import { createLlmCorrector } from './providers/index';
+import { downloadArtifactDir } from './providers/files';
+import { createLocalCorrector } from './providers/transformers';
+import { trainerPython } from './trainer-python';
+import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine } from '../core/engines/index';
+import { RuleModel } from '../core/engines/rules';
+import type { Corrector } from '../core/engines/types';
 
 /** Where the trainer puts the model inside its MLflow run's artifacts. */
 export const RULES_ARTIFACT = 'model/rules.json';

@@ -26,11 +26,11 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Config } from '../config';
-import { type CreateCorrectorOptions, EngineConfigError } from './index';
+import type { Config } from '../../config';
+import { type CreateCorrectorOptions, EngineConfigError } from '../../core/engines/index';
 import { type ChannelMessage, type EngineSpec, EXIT_POISONED, type PoolReply, type PoolTask, readSlot, SLOT_BYTES, type ThreadData } from './pool-protocol';
-import type { SegmentOptions } from './segment';
-import type { CorrectOptions, Correction, Corrector } from './types';
+import type { SegmentOptions } from '../../core/engines/segment';
+import type { CorrectOptions, Correction, Corrector } from '../../core/engines/types';
 
 export type { EngineSpec } from './pool-protocol';
 

@@ -12,7 +12,7 @@ function load<T extends z.ZodType>(file: string, schema: T): z.output<T>[] {
   const r = z.array(schema).safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new Error(`core/seed/${file}: ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`entities/seed/${file}: ${i.path.join('.')}: ${i.message}`);
   }
   return r.data;
 }

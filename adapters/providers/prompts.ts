@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ReasonLanguage } from '../engines/types';
+import type { ReasonLanguage } from '../../core/engines/types';
 import type { ChatMessage } from './llm';
 
 export const PROMPTS_FILE = path.resolve(import.meta.dirname, '../../trainer/prompts.json');

@@ -5,7 +5,7 @@
  * SDK's, so both providers share one policy.
  */
 import OpenAI from 'openai';
-import { ProviderHttpError } from './errors';
+import { ProviderHttpError } from '../../core/engines/provider-errors';
 import type { ChatBackend, ChatReply, ChatRequest } from './llm';
 import { retryingFetch, type RetryPolicy } from './retry';
 

@@ -11,8 +11,8 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { CPU_QUEUE } from '../../contracts/queues';
-import { type Config, endpoints, SETTINGS } from '../config';
-import { LanguageToolClient } from '../engines/languagetool';
+import { type Config, endpoints, SETTINGS } from '../../config';
+import { LanguageToolClient } from '../../adapters/languagetool';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MlflowClient } from '../mlflow';
+import type { MlflowClient } from '../../adapters/mlflow';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 /** zod schemas of the seed files, so a bad edit to them fails loudly at load time. */
 import { z } from 'zod';
-import { ERROR_TYPES } from '../validation/types';
+import { ERROR_TYPES } from '../../core/validation/types';
 
 export const FORMS = ['email', 'chat', 'essay', 'interview_answer', 'report', 'social_post', 'cover_letter'] as const;
 export const TONES = ['neutral', 'positive', 'negative', 'formal', 'casual'] as const;

@@ -14,7 +14,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { z } from 'zod';
-import { MalformedOutputError, ProviderCancelledError, ProviderError, ProviderTimeoutError, TokenLimitError } from './errors';
+import { MalformedOutputError, ProviderCancelledError, ProviderError, ProviderTimeoutError, TokenLimitError } from '../../core/engines/provider-errors';
 import { redactText } from './pii';
 import type { RetryPolicy } from './retry';
 import { type ProviderKind, UsageLedger, type UsageRecord } from './usage';

@@ -11,7 +11,7 @@
  * Requests are split into batches of `batchSize` vectors (default 256).
  */
 import { ChromaClient, type Collection } from 'chromadb';
-import type { Neighbour, VectorIndex, VectorMetadata } from './vector-index';
+import type { Neighbour, VectorIndex, VectorMetadata } from '../core/embedding/vector-index';
 
 export interface HnswSettings {
   /** Candidate list size while building the graph (Chroma default 100). */

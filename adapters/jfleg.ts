@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const JFLEG_DIR = process.env.JFLEG_DIR ?? path.resolve(import.meta.dirname, '../../../shared/data/jfleg');
+export const JFLEG_DIR = process.env.JFLEG_DIR ?? path.resolve(import.meta.dirname, '../../shared/data/jfleg');
 
 /** Full path of a JFLEG dev file, failing with a clear message if the data is missing. */
 export function jfleg(file: string): string {

@@ -15,7 +15,7 @@
  * and over a set, their means plus the rates of each rubric item.
  */
 import { z } from 'zod';
-import type { Edit, ReasonLanguage } from '../engines/types';
+import type { Edit, ReasonLanguage } from '../../core/engines/types';
 import type { Llm } from './llm';
 
 export interface JudgeInput {

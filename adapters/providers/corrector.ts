@@ -6,11 +6,11 @@
  * PII is redacted before the sentence leaves the machine; the placeholders the model copies into
  * its output are put back, so callers see their own text.
  */
-import { classifyEdit } from '../engines/classify';
-import { partReason, correctionReason } from '../engines/reasons';
-import { diffTokens } from '../engines/rules';
-import { applyEdits, type Correction, type CorrectOptions, type Corrector, DEFAULT_REASON_LANGUAGE, type Edit, type ReasonLanguage } from '../engines/types';
-import { detectPii, PII_PLACEHOLDERS } from '../validation/pii';
+import { classifyEdit } from '../../core/engines/classify';
+import { partReason, correctionReason } from '../../core/engines/reasons';
+import { diffTokens } from '../../core/engines/rules';
+import { applyEdits, type Correction, type CorrectOptions, type Corrector, DEFAULT_REASON_LANGUAGE, type Edit, type ReasonLanguage } from '../../core/engines/types';
+import { detectPii, PII_PLACEHOLDERS } from '../../core/validation/pii';
 import type { Llm } from './llm';
 import { LLM_PII } from './pii';
 import { correctionMessages, CorrectionReplySchema } from './prompts';

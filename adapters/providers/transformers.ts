@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { LlmCorrector } from './corrector';
-import { ProviderError } from './errors';
+import { ProviderError } from '../../core/engines/provider-errors';
 import { type ChatBackend, type ChatReply, type ChatRequest, Llm, type LlmOptions } from './llm';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');

@@ -14,9 +14,9 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 // ./index (harper, rules and every offline engine registered there), plus those of the extra
 // modules the pool names (ENGINE_MODULES: tests, plugins), each adding its engines through its
 // exported `registerEngines(register)`. Nothing else is loaded into a thread.
-import { createCorrector, engineNames, registerEngine, type EngineFactory } from './index';
+import { createCorrector, engineNames, registerEngine, type EngineFactory } from '../../core/engines/index';
 import { type ChannelMessage, type EngineSpec, EXIT_POISONED, type PoolReply, type PoolTask, SLOT_THREAD, type ThreadData, writeSlotError } from './pool-protocol';
-import type { Corrector } from './types';
+import type { Corrector } from '../../core/engines/types';
 
 /** What an engine module exports to be loaded into pool threads. */
 export type RegisterEngines = (register: (name: string, factory: EngineFactory) => void) => void | Promise<void>;

@@ -4,7 +4,7 @@
  * gets a client whose fetch (retry.ts) carries the call's signal.
  */
 import { Ollama } from 'ollama';
-import { ProviderHttpError } from './errors';
+import { ProviderHttpError } from '../../core/engines/provider-errors';
 import type { ChatBackend, ChatReply, ChatRequest } from './llm';
 import { retryingFetch, type RetryPolicy } from './retry';
 

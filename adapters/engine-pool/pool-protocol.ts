@@ -3,9 +3,9 @@
  * Only plain data crosses: specs travel as JSON in a SharedArrayBuffer (shared, not copied, so a
  * large rule model is not cloned for every sentence), results as structured-clone values.
  */
-import type { SegmentOptions } from './segment';
-import type { CorrectOptions } from './types';
-import type { Config } from '../config';
+import type { SegmentOptions } from '../../core/engines/segment';
+import type { CorrectOptions } from '../../core/engines/types';
+import type { Config } from '../../config';
 
 /** How a thread builds a corrector: `createCorrector(engine, options)`; options must be JSON (a model as its JSON). */
 export interface EngineSpec {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseBoolean, parseDuration } from './values';
+import { parseBoolean, parseDuration } from '../core/values';
 
 const port = z.coerce.number().int().min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535');
 const url = z.string().url('must be a URL such as http://127.0.0.1:5000');
@@ -126,7 +126,7 @@ export const SETTINGS = {
   loraMaxNewTokens: setting({ env: 'CORRECTLY_LORA_MAX_NEW_TOKENS', schema: z.coerce.number().int().min(8).max(4096), default: '256', help: 'Upper bound on tokens a locally run fine-tune may generate per correction (evaluation and serving without Ollama).' }),
   loraArgs: setting({ env: 'CORRECTLY_LORA_ARGS', schema: z.string().default(''), default: '', help: 'Extra trainer arguments, space-separated (e.g. "--max-steps 500 --batch-size 4").' }),
 
-  // The engine pool (core/engines/pool.ts): corrections and other CPU-bound work run in worker threads.
+  // The engine pool (adapters/engine-pool/pool.ts): corrections and other CPU-bound work run in worker threads.
   engineThreads: setting({ env: 'ENGINE_THREADS', schema: z.coerce.number().int().min(1).max(256), default: String(availableParallelism()), help: 'Worker threads that correct, per serving API or worker process (default: the cores).' }),
   engineTimeout: setting({ env: 'ENGINE_TIMEOUT', schema: duration, default: '10s', help: 'Time limit of one correction, queue wait included; an engine thread still running at the limit is stopped and replaced.' }),
   engineMaxTokenChars: setting({ env: 'ENGINE_MAX_TOKEN_CHARS', schema: z.coerce.number().int().min(0), default: '64', help: 'A sentence with a longer run of non-space characters (URL, hash, no spaces) is passed through untouched; 0: no limit.' }),

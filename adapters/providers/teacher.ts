@@ -8,9 +8,9 @@
  * The corrected side must be the clean sentence given (the generate stage checks it too).
  */
 import { z } from 'zod';
-import type { Teacher, TeacherRequest, TeacherTriple } from '../teacher/types';
-import { ERROR_TYPES } from '../validation/types';
-import { MalformedOutputError } from './errors';
+import type { Teacher, TeacherRequest, TeacherTriple } from '../../core/teacher/types';
+import { ERROR_TYPES } from '../../core/validation/types';
+import { MalformedOutputError } from '../../core/engines/provider-errors';
 import type { Llm } from './llm';
 
 export const TeacherReplySchema = z.strictObject({

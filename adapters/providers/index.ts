@@ -5,17 +5,17 @@
  * the `openai` and `ollama` correction engines (createCorrector('openai')) and teachers
  * (core/teacher's createTeacher('openai')).
  */
-import type { Config } from '../config';
-import { EngineConfigError, registerEngine } from '../engines/index';
+import type { Config } from '../../config';
+import { EngineConfigError, registerEngine } from '../../core/engines/index';
 import { LlmCorrector } from './corrector';
-import { registerLlmTeacher } from '../teacher/backends';
+import { registerLlmTeacher } from '../teachers';
 import { LlmJudge } from './judge';
 import { LlmTeacher } from './teacher';
 import { Llm, type LlmOptions } from './llm';
 import { DEFAULT_OLLAMA_MODEL, OllamaBackend } from './ollama';
 import { DEFAULT_OPENAI_MODEL, OpenAIBackend } from './openai';
 
-export * from './errors';
+export * from '../../core/engines/provider-errors';
 export { Llm, type LlmOptions, type ChatBackend, type ChatMessage } from './llm';
 export { LlmCorrector, diffEdits } from './corrector';
 export { LlmTeacher } from './teacher';
@@ -62,7 +62,7 @@ for (const name of ['openai', 'ollama'] as const) {
   registerEngine(name, {
     description: name === 'openai' ? 'OpenAI chat model (OPENAI_MODEL, default gpt-4o-mini) with structured output' : 'a model served by Ollama (OLLAMA_HOST, OLLAMA_MODEL) with structured output',
     create: async (opts) => {
-      const { loadConfig } = await import('../config');
+      const { loadConfig } = await import('../../config');
       return createLlmCorrector(name, loadConfig(), { modelVersion: opts.modelVersion ?? null });
     },
   });

@@ -4,8 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
-import { NoiseTeacher } from './noise';
-import { type Teacher, type TeacherRequest, type TeacherTriple, TeacherTripleSchema } from './types';
+import { NoiseTeacher } from '../core/teacher/noise';
+import { type Teacher, type TeacherRequest, type TeacherTriple, TeacherTripleSchema } from '../core/teacher/types';
 
 export type TeacherBackendName = 'noise' | 'openai' | 'ollama';
 
@@ -36,7 +36,7 @@ export function asGenerating(teacher: Teacher): GeneratingTeacher {
 
 const llmTeachers = new Map<'openai' | 'ollama', (config: Config) => Teacher>();
 
-/** LLM providers register here (core/providers), so this module needs no SDK. */
+/** LLM providers register here (adapters/providers), so this module needs no SDK. */
 export function registerLlmTeacher(name: 'openai' | 'ollama', factory: (config: Config) => Teacher) {
   llmTeachers.set(name, factory);
 }

@@ -1,11 +1,11 @@
 /**
- * Loads the seed data (core/seed/*.json: Text Repository, Correction Scripts, one-shot Examples,
+ * Loads the seed data (entities/seed/*.json: Text Repository, Correction Scripts, one-shot Examples,
  * prompt templates) idempotently: ids are derived from content, so seeding twice changes nothing.
  */
 import type { DataSource } from 'typeorm';
-import { stableId } from '../ids';
-import { loadSeed } from '../seed/index';
-import { CorrectionScriptSchema, ExampleSchema, PromptTemplateSchema, TextEntrySchema } from '../../entities';
+import { stableId } from '../../core/ids';
+import { loadSeed } from './data';
+import { CorrectionScriptSchema, ExampleSchema, PromptTemplateSchema, TextEntrySchema } from '../index';
 
 export interface SeedCounts {
   texts: number;
