@@ -21,7 +21,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { stableId } from '../core/ids';
 import { listFiles } from '../adapters/providers/files';
 import type { MlflowClient, MlflowRun } from '../adapters/mlflow';
-import { PROJECT_ROOT } from '../ops/stack/index';
+import { PROJECT_ROOT } from '../config/paths';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
 import { currentGitCommit, runUrl, trainingRun, type TrainInput, type TrainOutput } from './train';

@@ -11,7 +11,7 @@ import { RULES_ARTIFACT } from '../adapters/mlflow-models';
 import type { TrainOptions } from '../core/engines/rules';
 import { splitLines } from '../adapters/jfleg';
 import { stableId } from '../core/ids';
-import { PROJECT_ROOT } from '../ops/stack/index';
+import { PROJECT_ROOT } from '../config/paths';
 import { links } from '../config';
 import { OUTSIDE_TEMPORAL_QUEUE } from '../contracts/queues';
 import { TrainingRunSchema } from '../entities';

@@ -1,11 +1,11 @@
 /**
  * JFLEG dev (754 sentences, 4 references, tokenized): the fixed public eval set.
- * Found at ../shared/data/jfleg beside the repository, or wherever JFLEG_DIR points.
+ * Found where config/paths.ts says (JFLEG_DIR, else shared/data/jfleg beside the checkout).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { JFLEG_DIR } from '../config/paths';
 
-export const JFLEG_DIR = process.env.JFLEG_DIR ?? path.resolve(import.meta.dirname, '../../shared/data/jfleg');
 
 /** Full path of a JFLEG dev file, failing with a clear message if the data is missing. */
 export function jfleg(file: string): string {

@@ -14,10 +14,11 @@ import { EnginePool } from '../adapters/engine-pool/pool';
 import type { Corrector } from '../core/engines/types';
 import { detokenize } from '../core/text/tokenize';
 import { machine, quantile } from './machine';
+import { JFLEG_DIR } from '../config/paths';
 
 const count = Number(process.argv[2] ?? 400);
 const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);
-const src = readFileSync(process.env.JFLEG_SRC ?? path.resolve(import.meta.dirname, '../../shared/data/jfleg/dev.src'), 'utf8').split('\n').filter((l) => l.trim()).map(detokenize);
+const src = readFileSync(process.env.JFLEG_SRC ?? path.join(JFLEG_DIR, 'dev.src'), 'utf8').split('\n').filter((l) => l.trim()).map(detokenize);
 let serial = 0;
 /** Unique texts, so no cache answers: "Note 17: …". */
 const texts = (n: number) => Array.from({ length: n }, (_, i) => `Note ${serial++}: ${src[i % src.length]}`);

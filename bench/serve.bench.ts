@@ -21,10 +21,11 @@ import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
 import { MlflowClient } from '../adapters/mlflow';
 import { machine, quantile } from './machine';
+import { JFLEG_DIR } from '../config/paths';
 
 const seconds = Number(process.argv[2] ?? 10);
 const levels = (process.argv[3] ?? '1,8,32').split(',').map(Number);
-const jfleg = path.resolve(import.meta.dirname, '../../shared/data/jfleg/dev.src');
+const jfleg = path.join(JFLEG_DIR, 'dev.src');
 // JFLEG dev sources, detokenized a little so they read like pasted text.
 const sentences = readFileSync(process.env.JFLEG_SRC ?? jfleg, 'utf8')
   .split('\n')

@@ -2,16 +2,14 @@
  * Starts a worker for one task queue. The Temporal runtime handles SIGINT/SIGTERM: the worker
  * stops polling, lets running activities finish (up to shutdownGraceTime), then run() resolves.
  */
-import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Config, loadConfig } from '../config';
+import { WORKFLOWS_PATH } from '../config/paths';
 import '../adapters/providers'; // registers the OpenAI and Ollama teachers and correctors
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { ResourceMonitor, serveWorkerMetrics } from '../ops/monitoring/resources';
-
-export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
 
 export type WorkerKind = 'cpu' | 'gpu';
 

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Config } from '../../config';
+import { ENGINE_THREAD_ENTRY } from '../../config/paths';
 import { type CreateCorrectorOptions, EngineConfigError } from '../../core/engines/index';
 import { type ChannelMessage, type EngineSpec, EXIT_POISONED, type PoolReply, type PoolTask, readSlot, SLOT_BYTES, type ThreadData } from './pool-protocol';
 import type { SegmentOptions } from '../../core/engines/segment';
@@ -34,7 +35,6 @@ import type { CorrectOptions, Correction, Corrector } from '../../core/engines/t
 
 export type { EngineSpec } from './pool-protocol';
 
-const THREAD_ENTRY = fileURLToPath(new URL('./pool-thread-entry.mjs', import.meta.url));
 /** Building a corrector (Harper's WASM takes ~1 s, more under load) gets at least this long. */
 const MIN_BUILD_MS = 60_000;
 
@@ -144,7 +144,7 @@ export class EnginePool {
       if (!m.error) this.warmThreads.add(m.threadId);
     };
     this.piscina = new Piscina<PoolTask, PoolReply>({
-      filename: THREAD_ENTRY,
+      filename: ENGINE_THREAD_ENTRY,
       minThreads: Math.min(this.size, Math.max(1, opts.minThreads ?? this.size)),
       maxThreads: this.size,
       workerData,

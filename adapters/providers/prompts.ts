@@ -4,12 +4,11 @@
  * so a model is always asked the way it was trained. Reply: JSON {corrected, reason}.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { ReasonLanguage } from '../../core/engines/types';
+import { PROMPTS_FILE } from '../../config/paths';
 import type { ChatMessage } from './llm';
 
-export const PROMPTS_FILE = path.resolve(import.meta.dirname, '../../trainer/prompts.json');
 
 const PromptsSchema = z.object({
   system: z.object({ ko: z.string().min(1), en: z.string().min(1) }),

@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { PROJECT_ROOT } from '../../config/paths';
 import { LlmCorrector } from './corrector';
 import { ProviderError } from '../../core/engines/provider-errors';
 import { type ChatBackend, type ChatReply, type ChatRequest, Llm, type LlmOptions } from './llm';
 
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 const ReplyLine = z.union([
   z.object({ event: z.literal('ready'), device: z.string(), model: z.string() }),
@@ -55,7 +55,7 @@ export class TransformersBackend implements ChatBackend {
   private start(): Promise<void> {
     if (!existsSync(this.opts.modelDir)) return Promise.reject(new ProviderError(`model directory ${this.opts.modelDir} does not exist`, this.model, false));
     const child = spawn(this.opts.python, ['-m', 'trainer.generate', '--model', this.opts.modelDir, '--device', this.opts.device ?? 'auto', '--max-new-tokens', String(this.opts.maxNewTokens ?? 256)], {
-      cwd: REPO_ROOT,
+      cwd: PROJECT_ROOT,
       env: { ...process.env, PYTHONUNBUFFERED: '1', TOKENIZERS_PARALLELISM: 'false' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -13,11 +13,10 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { CPU_QUEUE } from '../../contracts/queues';
 import { type Config, endpoints, SETTINGS } from '../../config';
 import { LanguageToolClient } from '../../adapters/languagetool';
+import { LANGUAGETOOL_LIB, PGLITE_SERVER, PROJECT_ROOT, SERVE_MAIN, TOOLS_BIN, WORKER_MAIN } from '../../config/paths';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
-
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface Component {
   name: 'temporal' | 'database' | 'mlflow' | 'chroma' | 'languagetool' | 'worker' | 'api';
@@ -32,7 +31,7 @@ export interface Component {
 }
 
 export function temporalBinary(c: Config): string {
-  const candidates = [c.temporalBin, path.join(PROJECT_ROOT, '.tools/bin/temporal')].filter(Boolean) as string[];
+  const candidates = [c.temporalBin, path.join(TOOLS_BIN, 'temporal')].filter(Boolean) as string[];
   for (const p of candidates) if (existsSync(p)) return p;
   try {
     return execFileSync('which', ['temporal'], { encoding: 'utf8' }).trim();
@@ -116,7 +115,7 @@ export function components(c: Config): Component[] {
         cmd: process.execPath,
         args: [
           '--import', 'tsx',
-          path.join(PROJECT_ROOT, 'infra/pglite-server.ts'),
+          PGLITE_SERVER,
           '--dir', dir('pglite'),
           '--host', host,
           '--port', String(c.pglitePort),
@@ -202,7 +201,7 @@ export function components(c: Config): Component[] {
       process: () => ({
         name: 'worker',
         cmd: process.execPath,
-        args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'],
+        args: ['--import', 'tsx', WORKER_MAIN, 'cpu'],
         cwd: PROJECT_ROOT,
         env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
       }),
@@ -219,7 +218,7 @@ export function components(c: Config): Component[] {
       process: () => ({
         name: 'api',
         cmd: process.execPath,
-        args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'serve/main.ts')],
+        args: ['--import', 'tsx', SERVE_MAIN],
         cwd: PROJECT_ROOT,
         env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
       }),
@@ -228,9 +227,6 @@ export function components(c: Config): Component[] {
     },
   ];
 }
-
-/** Where setup.sh puts LanguageTool's jars (infra/languagetool/pom.xml). */
-export const LANGUAGETOOL_LIB = path.join(PROJECT_ROOT, '.tools/languagetool/lib');
 
 /** Java 17 or newer: JAVA_BIN, then $JAVA_HOME/bin/java, then `java` on PATH; a missing one is one line naming the fix. */
 export function javaBinary(c: Config): string {

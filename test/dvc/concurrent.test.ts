@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DvcRepo } from '../../adapters/dvc';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 const DVC = path.join(PROJECT_ROOT, '.venv/bin/dvc');

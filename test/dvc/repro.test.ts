@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../ops/stack/process';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { type Clone, codeBlocks, freshClone, newcomerEnv } from '../support/clone';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentName } from '../../activities/train';
 import { endpoints } from '../../config';
 import { MlflowClient } from '../../adapters/mlflow';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { activityRunning, type FaultStack, startFaultStack, waitFor } from '../faults/support';
 import { stackEnv } from '../support/stack';
 

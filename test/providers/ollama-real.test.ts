@@ -17,7 +17,7 @@ import { LlmCorrector } from '../../adapters/providers/corrector';
 import { Llm } from '../../adapters/providers/llm';
 import { OllamaBackend } from '../../adapters/providers/ollama';
 import { DeployError, deployToOllama } from '../../adapters/providers/ollama-deploy';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { createLocalCorrector } from '../../adapters/providers/transformers';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDeps } from '../../activities/deps';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { freePort } from '../../ops/stack/process';
 import { countTokens } from '../../core/validation/tokens';
 import { newApiKey } from '../../serve/auth';

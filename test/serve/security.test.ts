@@ -17,7 +17,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { ResourceMonitor, serveWorkerMetrics } from '../../ops/monitoring/resources';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { freePort } from '../../ops/stack/process';
 import { startServingApi, type ServingApi } from '../../serve/server';
 import { stackEnv } from '../support/stack';

@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync
 import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '../../config';
-import { JFLEG_DIR } from '../../adapters/jfleg';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { JFLEG_DIR } from '../../config/paths';
+import { PROJECT_ROOT } from '../../config/paths';
 
 export const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com' };
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../../config';
 import { seedDatabase } from '../../entities/seed';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { openDatabase } from '../../entities/data-source';
 import { endpoints } from '../../config';
 import { CorrectlyClient } from '../../client';

@@ -7,7 +7,7 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { loadConfig } from '../../config';
 import { temporalBinary } from '../../ops/stack/index';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
-import { WORKFLOWS_PATH } from '../../worker/run';
+import { WORKFLOWS_PATH } from '../../config/paths';
 
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({

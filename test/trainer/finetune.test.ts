@@ -21,7 +21,7 @@ import { endpoints } from '../../config';
 import { stableId } from '../../core/ids';
 import { MlflowClient } from '../../adapters/mlflow';
 import { downloadArtifactDir, listFiles } from '../../adapters/providers/files';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 import { TrainingRunSchema } from '../../entities';
 import { openDatabase } from '../../entities/data-source';
 import { startTestStack, type TestStack } from '../support/stack';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { trainerPython } from '../../activities/finetune';
-import { PROJECT_ROOT } from '../../ops/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 export const FIXTURE_DATA = path.join(PROJECT_ROOT, 'test/trainer/fixtures/data');
