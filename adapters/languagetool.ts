@@ -3,8 +3,10 @@
  * a text, validated with zod, as plain data. LanguageTool (LGPL-2.1) runs as its own JVM process
  * (stack part `languagetool`, or any server named by LANGUAGETOOL_URL); this module only speaks
  * its protocol. Offsets are UTF-16 code units, like JavaScript strings (Java strings are UTF-16).
+ * It is the grammar checker the ensemble's port asks (core/engines/grammar-checker.ts).
  */
 import { z } from 'zod';
+import type { GrammarChecker, GrammarMatch } from '../core/engines/grammar-checker';
 
 const matchSchema = z.object({
   message: z.string(),
@@ -25,23 +27,8 @@ const matchSchema = z.object({
 
 const checkResponseSchema = z.object({ matches: z.array(matchSchema.loose()) }).loose();
 
-/** One LanguageTool match as plain data. */
-export interface LanguageToolMatch {
-  /** Rule id, with the sub-rule when there is one: "I_AM_VB[14]". */
-  rule: string;
-  /** Rule id alone: "I_AM_VB". */
-  ruleId: string;
-  /** LanguageTool's category id: GRAMMAR, TYPOS, CASING, PUNCTUATION, COLLOCATIONS… */
-  category: string;
-  /** LanguageTool's issue type: misspelling, grammar, typographical, style… */
-  issueType: string;
-  message: string;
-  shortMessage: string;
-  start: number;
-  end: number;
-  /** Replacements in LanguageTool's order (its best first). */
-  replacements: string[];
-}
+/** One LanguageTool match as plain data: the port's match shape is LanguageTool's. */
+export type LanguageToolMatch = GrammarMatch;
 
 /** Texts whose matches are kept (evaluation checks the same sentences for every system). */
 const CACHE_SIZE = 4096;
@@ -64,7 +51,7 @@ export interface LanguageToolOptions {
   maxReplacements?: number;
 }
 
-export class LanguageToolClient {
+export class LanguageToolClient implements GrammarChecker {
   readonly url: string;
   private readonly language: string;
   private readonly timeoutMs: number;
