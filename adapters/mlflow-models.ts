@@ -7,13 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Config, loadConfig, endpoints } from '../config';
+import { type Config, endpoints } from '../config';
 import { type MlflowModelVersion, type MlflowRun, MlflowClient } from './mlflow';
 import { createLlmCorrector } from './providers/index';
 import { downloadArtifactDir } from './providers/files';
 import { createLocalCorrector } from './providers/transformers';
 import { trainerPython } from './trainer-python';
-import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine } from '../core/engines/index';
+import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine, type RegisterEngine } from '../core/engines/index';
 import { RuleModel } from '../core/engines/rules';
 import type { Corrector } from '../core/engines/types';
 
@@ -62,7 +62,7 @@ export async function loadLoraModelDir(mlflow: MlflowClient, run: MlflowRun, cac
 export type CorrectorFactory = (name: string, opts: CreateCorrectorOptions) => Promise<Corrector>;
 
 /** The model a training run logged, as a corrector reporting `modelVersion`. */
-export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir?: string, config: Config = loadConfig(), create: CorrectorFactory = createCorrector): Promise<Corrector> {
+export async function loadRunCorrector(mlflow: MlflowClient, runId: string, modelVersion: string | null, cacheDir: string | undefined, config: Config, create: CorrectorFactory = createCorrector): Promise<Corrector> {
   const run = await mlflow.getRun(runId);
   if (runTrainer(run) === 'lora') {
     const modelDir = await loadLoraModelDir(mlflow, run, cacheDir ?? path.join(os.tmpdir(), 'correctly-models'));
@@ -82,7 +82,7 @@ export async function loadRunCorrector(mlflow: MlflowClient, runId: string, mode
  * The corrector for a registered version: its model deployed in Ollama when the deploy stage put it
  * there (tag `ollama_model`) and OLLAMA_HOST is set, else the run's model run here.
  */
-export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModelVersion, cacheDir?: string, config: Config = loadConfig(), create: CorrectorFactory = createCorrector): Promise<Corrector> {
+export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModelVersion, cacheDir: string | undefined, config: Config, create: CorrectorFactory = createCorrector): Promise<Corrector> {
   if (!mv.run_id) throw new EngineConfigError(`${mv.name} version ${mv.version} has no training run`);
   const ollamaModel = mv.tags.find((t) => t.key === 'ollama_model')?.value;
   if (ollamaModel && config.ollamaHost) return createLlmCorrector('ollama', config, { model: String(ollamaModel), modelVersion: mv.version });
@@ -90,19 +90,21 @@ export async function loadVersionCorrector(mlflow: MlflowClient, mv: MlflowModel
 }
 
 /** A corrector for the version behind `alias`, or null when the alias is not set. */
-export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir?: string, config?: Config, create?: CorrectorFactory): Promise<LoadedModel | null> {
+export async function loadAlias(mlflow: MlflowClient, modelName: string, alias: string, cacheDir: string | undefined, config: Config, create?: CorrectorFactory): Promise<LoadedModel | null> {
   const mv = await mlflow.getByAlias(modelName, alias);
   if (!mv?.run_id) return null;
   return { corrector: await loadVersionCorrector(mlflow, mv, cacheDir, config, create), modelVersion: mv.version };
 }
 
-registerEngine('champion', {
-  description: 'the MLflow registry champion (MLFLOW_TRACKING_URI / MLFLOW_MODEL_NAME)',
-  create: async () => {
-    const config = loadConfig();
-    const e = endpoints(config);
-    const loaded = await loadAlias(new MlflowClient(e.mlflowUrl), config.mlflowModelName, 'champion', e.modelsDir);
-    if (!loaded) throw new EngineConfigError(`no champion yet for model "${config.mlflowModelName}" at ${e.mlflowUrl}: run a pipeline first (make demo)`);
-    return loaded.corrector;
-  },
-});
+/** The engine `champion`: whatever version the registry's champion alias points at, for this config. */
+export function registerChampionEngine(config: Config, register: RegisterEngine = registerEngine): void {
+  register('champion', {
+    description: 'the MLflow registry champion (MLFLOW_TRACKING_URI / MLFLOW_MODEL_NAME)',
+    create: async () => {
+      const e = endpoints(config);
+      const loaded = await loadAlias(new MlflowClient(e.mlflowUrl), config.mlflowModelName, 'champion', e.modelsDir, config);
+      if (!loaded) throw new EngineConfigError(`no champion yet for model "${config.mlflowModelName}" at ${e.mlflowUrl}: run a pipeline first (make demo)`);
+      return loaded.corrector;
+    },
+  });
+}

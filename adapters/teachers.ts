@@ -1,11 +1,13 @@
 /**
  * Teachers by backend name, with one result shape for the generate stage: a triple, a skip (the
- * teacher found nothing to do with the sentence), or invalid output kept for the record.
+ * teacher found nothing to do with the sentence), or invalid output kept for the record. The LLM
+ * teachers come from the providers (./providers), created for the config the caller passes.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import { NoiseTeacher } from '../core/teacher/noise';
 import { type Teacher, type TeacherRequest, type TeacherTriple, TeacherTripleSchema } from '../core/teacher/types';
+import { createLlmTeacher } from './providers/index';
 
 export type TeacherBackendName = 'noise' | 'openai' | 'ollama';
 
@@ -34,18 +36,9 @@ export function asGenerating(teacher: Teacher): GeneratingTeacher {
   };
 }
 
-const llmTeachers = new Map<'openai' | 'ollama', (config: Config) => Teacher>();
-
-/** LLM providers register here (adapters/providers), so this module needs no SDK. */
-export function registerLlmTeacher(name: 'openai' | 'ollama', factory: (config: Config) => Teacher) {
-  llmTeachers.set(name, factory);
-}
-
 export function createTeacher(name: TeacherBackendName, config: Config): GeneratingTeacher {
   if (name === 'noise') return asGenerating(new NoiseTeacher());
   if (name === 'openai' && !config.openaiApiKey) throw ApplicationFailure.nonRetryable('teacher "openai" needs OPENAI_API_KEY', 'InvalidInput');
   if (name === 'ollama' && !config.ollamaHost) throw ApplicationFailure.nonRetryable('teacher "ollama" needs OLLAMA_HOST', 'InvalidInput');
-  const factory = llmTeachers.get(name);
-  if (!factory) throw ApplicationFailure.nonRetryable(`teacher "${name}" is not registered in this worker`, 'InvalidInput');
-  return asGenerating(factory(config));
+  return asGenerating(createLlmTeacher(name, config));
 }

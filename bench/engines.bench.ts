@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
+import { registerOfflineEngines } from '../adapters/offline-engines';
 import type { Corrector } from '../core/engines/types';
 import { loadJfleg } from '../adapters/jfleg';
 import { runLearnerSuite } from '../core/eval/learner';
@@ -57,6 +58,7 @@ function chain(first: Corrector, second: Corrector): Corrector {
 const lt = await languagetoolServer();
 try {
   const j = loadJfleg(limit);
+  registerOfflineEngines(loadConfig());
   const make = (name: string) => createCorrector(name, { languagetoolUrl: lt.url });
   const systems: [string, () => Promise<Corrector>][] = [
     ['harper', () => make('harper')],

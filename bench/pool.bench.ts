@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
+import { registerOfflineEngines } from '../adapters/offline-engines';
 import { EnginePool } from '../adapters/engine-pool/pool';
 import type { Corrector } from '../core/engines/types';
 import { detokenize } from '../core/text/tokenize';
@@ -67,6 +68,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 const row = (where: string, n: number, r: Awaited<ReturnType<typeof run>>) =>
   console.log(`| ${where} | ${n} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.worstStallMs.toFixed(0)} ms |`);
 
+registerOfflineEngines(loadConfig());
 const local = await createCorrector('harper');
 await run(local, 1); // warm-up: JIT, dictionary
 row('this thread (no pool)', 1, await run(local, 1));

@@ -5,7 +5,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Config, loadConfig } from '../config';
 import { WORKFLOWS_PATH } from '../config/paths';
-import '../adapters/providers'; // registers the OpenAI and Ollama teachers and correctors
+import { registerAllEngines } from '../adapters/engines';
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
@@ -20,6 +20,8 @@ export interface WorkerHandle {
 
 /** Builds (does not run) a worker; `extra` lets tests pass a prebuilt bundle or other options. */
 export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
+  // Engines built on this thread (champion, openai, ollama); the offline ones run in the pool's threads.
+  registerAllEngines(config);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const deps = createDeps(config);
   if (kind === 'cpu') {

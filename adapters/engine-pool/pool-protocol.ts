@@ -17,7 +17,7 @@ export interface EngineSpec {
 export interface ThreadData {
   /** BroadcastChannel name: threads say when they are warm, the pool says when a corrector is released. */
   channel: string;
-  /** Passed to every engine as CreateCorrectorOptions.config. */
+  /** The config the thread registers its engines with (adapters/engines.ts). */
   config: Config;
   /** Passed to every engine as CreateCorrectorOptions.segment. */
   segment: SegmentOptions | false;

@@ -10,11 +10,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
-// Composition root of a pool thread. The engines it can build: those of the engine registry in
-// ./index (harper, rules and every offline engine registered there), plus those of the extra
+// Composition root of a pool thread. The engines it can build: the offline engines (harper,
+// ensemble, languagetool, rules), registered below with the pool's config, plus those of the extra
 // modules the pool names (ENGINE_MODULES: tests, plugins), each adding its engines through its
 // exported `registerEngines(register)`. Nothing else is loaded into a thread.
 import { createCorrector, engineNames, registerEngine, type EngineFactory } from '../../core/engines/index';
+import { registerOfflineEngines } from '../offline-engines';
 import { type ChannelMessage, type EngineSpec, EXIT_POISONED, type PoolReply, type PoolTask, SLOT_THREAD, type ThreadData, writeSlotError } from './pool-protocol';
 import type { Corrector } from '../../core/engines/types';
 
@@ -42,7 +43,7 @@ function build(key: string, spec: string | SharedArrayBuffer): Promise<Corrector
     return c;
   }
   const { engine, options } = JSON.parse(typeof spec === 'string' ? spec : new TextDecoder().decode(new Uint8Array(spec).slice())) as EngineSpec;
-  c = createCorrector(engine, { ...options, segment: data.segment, config: data.config }).then(async (corrector) => {
+  c = createCorrector(engine, { ...options, segment: data.segment }).then(async (corrector) => {
     // The first correction pays lazy set-up (Harper's spelling suggestions: seconds under load):
     // here, under the build's time limit, not under the first real correction's. A failure here
     // (a server an engine calls is down) is the first real correction's to report.
@@ -88,6 +89,7 @@ function poisons(e: unknown): boolean {
 // would make piscina stop replacing threads.
 let startError: string | null = null;
 try {
+  registerOfflineEngines(data.config);
   for (const m of data.modules) {
     const mod = (await import(pathToFileURL(m).href)) as { registerEngines?: RegisterEngines };
     if (typeof mod.registerEngines !== 'function') throw new Error(`engine module ${m} exports no registerEngines(register)`);

@@ -47,7 +47,7 @@ export interface EnginePoolOptions {
   timeoutMs: number;
   /** Sentence splitting and the over-long token bound, for every engine built (./segment). */
   segment?: SegmentOptions | false;
-  /** Given to every engine as CreateCorrectorOptions.config. */
+  /** Every thread registers its engines with this config (adapters/engines.ts). */
   config: Config;
   /** Engines every thread builds before it takes tasks; readiness waits for them. */
   warm?: EngineSpec[];
@@ -105,7 +105,7 @@ function shared(json: string): SharedArrayBuffer {
 
 /** The spec of createCorrector(name, opts): config and segmentation come from the pool; a model object becomes its JSON. */
 function toSpec(name: string, opts: CreateCorrectorOptions): string {
-  const { config: _config, segment: _segment, ...options } = opts;
+  const { segment: _segment, ...options } = opts;
   return JSON.stringify({ engine: name, options } satisfies EngineSpec);
 }
 

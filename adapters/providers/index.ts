@@ -1,14 +1,12 @@
 /**
  * LLM providers by name, from the config: `openai` (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL,
  * default gpt-4o-mini) and `ollama` (OLLAMA_HOST, OLLAMA_MODEL, default gemma3:1b). Each can be a
- * teacher, a corrector (serving or baseline) and a judge. Importing this module also registers
- * the `openai` and `ollama` correction engines (createCorrector('openai')) and teachers
- * (core/teacher's createTeacher('openai')).
+ * teacher (adapters/teachers.ts), a corrector (serving or baseline; the `openai` and `ollama`
+ * engines, registered by registerLlmEngines) and a judge.
  */
 import type { Config } from '../../config';
-import { EngineConfigError, registerEngine } from '../../core/engines/index';
+import { EngineConfigError, registerEngine, type RegisterEngine } from '../../core/engines/index';
 import { LlmCorrector } from './corrector';
-import { registerLlmTeacher } from '../teachers';
 import { LlmJudge } from './judge';
 import { LlmTeacher } from './teacher';
 import { Llm, type LlmOptions } from './llm';
@@ -57,13 +55,12 @@ export function createLlmTeacher(name: ProviderName, config: ProviderConfig, opt
   return new LlmTeacher(createLlm(name, config, options));
 }
 
-for (const name of ['openai', 'ollama'] as const) {
-  registerLlmTeacher(name, (config) => createLlmTeacher(name, config));
-  registerEngine(name, {
-    description: name === 'openai' ? 'OpenAI chat model (OPENAI_MODEL, default gpt-4o-mini) with structured output' : 'a model served by Ollama (OLLAMA_HOST, OLLAMA_MODEL) with structured output',
-    create: async (opts) => {
-      const { loadConfig } = await import('../../config');
-      return createLlmCorrector(name, loadConfig(), { modelVersion: opts.modelVersion ?? null });
-    },
-  });
+/** The engines `openai` and `ollama`: the configured chat models as correctors. */
+export function registerLlmEngines(config: Config, register: RegisterEngine = registerEngine): void {
+  for (const name of ['openai', 'ollama'] as const) {
+    register(name, {
+      description: name === 'openai' ? 'OpenAI chat model (OPENAI_MODEL, default gpt-4o-mini) with structured output' : 'a model served by Ollama (OLLAMA_HOST, OLLAMA_MODEL) with structured output',
+      create: async (opts) => createLlmCorrector(name, config, { modelVersion: opts.modelVersion ?? null }),
+    });
+  }
 }

@@ -24,7 +24,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createCorrector as defaultCreateCorrector, DEFAULT_ENGINE, EngineConfigError, engineNames, type CreateCorrectorOptions } from '../../core/engines';
 import { endpoints } from '../../config';
-import { EngineFailure, EnginePool, PooledCorrector } from '../../adapters/engine-pool/pool';
+import { registerAllEngines } from '../../adapters/engines';
+import { EngineFailure, EnginePool } from '../../adapters/engine-pool/pool';
 import { type Correction, type Corrector, DEFAULT_REASON_LANGUAGE, reasonLanguageSchema, type ReasonLanguage } from '../../core/engines/types';
 import { correctionReason } from '../../core/engines/reasons';
 import { detokenize, tokenize } from '../../core/text/tokenize';
@@ -156,7 +157,7 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
         return JSON.stringify(record) + '\n';
       };
       // Up to one line per pool thread in flight; written in input order.
-      const window = corrector instanceof PooledCorrector ? corrector.parallelism : 1;
+      const window = corrector.parallelism ?? 1;
       const inFlight: Promise<string>[] = [];
       let lineNo = 0;
       for await (const raw of lines) {
@@ -176,7 +177,9 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
   if (failed) stderr.write(`${failed} line${failed === 1 ? '' : 's'} could not be corrected and ${failed === 1 ? 'was' : 'were'} written unchanged\n`);
 }
 
+/** The command, with the engines it offers (every engine, for this process's config) registered. */
 export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
+  registerAllEngines(cliConfig());
   program
     .command('correct')
     .description('correct English sentences, one per line, and explain each correction')

@@ -24,7 +24,6 @@ import { validateActivities } from '../../activities/validate';
 import { endpoints, loadConfig } from '../../config';
 import { seedDatabase } from '../../entities/seed';
 import { MlflowClient } from '../../adapters/mlflow';
-import '../../adapters/providers'; // registers the OpenAI teacher
 import { runActivity } from '../../stages/activity';
 import { luhnValid, normalizeForDetection } from '../../core/validation/pii';
 import { openDatabase } from '../../entities/data-source';
