@@ -38,7 +38,9 @@ describe('deploy to a real Ollama server (tiny fine-tuned Gemma 3)', () => {
   let serverLog = '';
 
   beforeAll(async () => {
-    await exec('bash', [path.join(PROJECT_ROOT, 'test/providers/build-ollama.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+    // Built from source once (minutes), then cached: the script says which.
+    const build = await exec('bash', [path.join(PROJECT_ROOT, 'test/providers/build-ollama.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+    console.log(build.stdout.split('\n').filter((l) => l.startsWith('[ollama build]')).join('\n'));
     const python = await ensureTrainerVenv();
     // train only (no valid split): the model overfits the fixture and reproduces its corrections
     const data = mkdtempSync(path.join(os.tmpdir(), 'correctly-ollama-data-'));
