@@ -7,11 +7,14 @@ setup:
 demo: setup
 	@bin/correctly demo
 
+# The layer check and the fast layer first (a broken import or policy fails in ~2 minutes), then
+# the full-stack tests (docs/architecture.md).
 test:
 	@bash scripts/setup.sh --test
 	npm run build
 	npx tsc --noEmit
-	npx vitest run
+	npm run test:fast
+	npx vitest run --project full
 
 build:
 	npm run build

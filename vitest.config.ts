@@ -1,15 +1,64 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/**
+ * Two layers (docs/architecture.md), run in this order by `make test` and `npm test`:
+ * - fast: unit, property and workflow tests that need no server but the shared LanguageTool (and,
+ *   for workflow tests with stubbed activities, Temporal's dev server). `npm run test:fast`, under
+ *   2 minutes on 2 cores.
+ * - full: tests against real servers (stacks, pipelines, faults, DVC, serving, browsers, trainers).
+ * A test file is in the full layer unless it is listed here.
+ */
+export const FAST = [
+  'test/architecture/layers.test.ts',
+  'test/controller/policy.test.ts',
+  'test/controller/controller.test.ts',
+  'test/engines/ensemble.test.ts',
+  'test/engines/harper.test.ts',
+  'test/engines/learner-suite.test.ts',
+  'test/engines/rules.test.ts',
+  'test/engines/segment.test.ts',
+  'test/engines/tokenize.test.ts',
+  'test/foundation/config.test.ts',
+  'test/gleu/bootstrap.test.ts',
+  'test/gleu/gleu.test.ts',
+  'test/gleu/parity.test.ts',
+  'test/gleu/python-random.test.ts',
+  'test/loop/assess.test.ts',
+  'test/loop/resources.test.ts',
+  'test/loop/stats.test.ts',
+  'test/pipeline/gate.test.ts',
+  'test/pipeline/replay.test.ts',
+  'test/pipeline/steps.test.ts',
+  'test/properties/gleu.test.ts',
+  'test/properties/noise-teacher.test.ts',
+  'test/properties/validation.test.ts',
+  'test/providers/compare.test.ts',
+  'test/providers/providers.test.ts',
+  'test/providers/units.test.ts',
+  'test/validation/batch.test.ts',
+  'test/validation/checks.test.ts',
+  'test/validation/embedder.test.ts',
+  'test/validation/pii.test.ts',
+  'test/validation/schema.test.ts',
+];
 
 // Integration tests start real servers (Temporal, Postgres, MLflow, Chroma): give them time,
 // and run files one at a time on this 2-core machine so servers do not starve each other.
+const shared = {
+  testTimeout: 120_000,
+  hookTimeout: 240_000,
+  fileParallelism: false,
+  // One LanguageTool server for every test file (LANGUAGETOOL_URL); the second layer finds the
+  // first one's in LANGUAGETOOL_URL and uses it.
+  globalSetup: ['test/support/global-languagetool.ts'],
+} satisfies TestProjectInlineConfiguration['test'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 240_000,
-    fileParallelism: false,
-    // One LanguageTool server for every test file (LANGUAGETOOL_URL).
-    globalSetup: ['test/support/global-languagetool.ts'],
     reporters: ['default'],
+    projects: [
+      { test: { ...shared, name: 'fast', include: FAST, sequence: { groupOrder: 0 } } },
+      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: FAST, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -12,14 +12,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { type CorrectorFactory, loadRunCorrector } from '../core/engines/champion';
-import { withFreshEngineThread } from '../core/engines/pool';
+import { type CorrectorFactory, loadRunCorrector } from '../adapters/mlflow-models';
+import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import type { Corrector, ReasonLanguage } from '../core/engines/types';
 import { evalSetDigest, jflegEvalSet } from '../core/eval/evaluate';
-import { loadJfleg } from '../core/eval/jfleg';
-import { createLlm, createLlmJudge, providerEnabled, type ProviderName } from '../core/providers/index';
-import { judgeCorrectionsCached, processPeakMemoryMb, RecordingCorrector, runBaselineCached, type SystemRow, writeReport } from '../core/providers/compare';
-import { MalformedOutputError } from '../core/providers/errors';
+import { loadJfleg } from '../adapters/jfleg';
+import { createLlm, createLlmJudge, providerEnabled, type ProviderName } from '../adapters/providers/index';
+import { judgeCorrectionsCached, processPeakMemoryMb, RecordingCorrector, runBaselineCached, type SystemRow, writeReport } from '../adapters/providers/compare';
+import { MalformedOutputError } from '../core/engines/provider-errors';
 import type { EvaluationResult, SystemEval } from '../contracts/pipeline';
 import type { ActivityDeps } from './deps';
 

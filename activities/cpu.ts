@@ -8,7 +8,7 @@
  */
 import { describe, type Descriptors, FormToneClassifier } from '../core/drift/descriptors';
 import { EnsembleCorrector } from '../core/engines/ensemble';
-import { LanguageToolClient } from '../core/engines/languagetool';
+import { LanguageToolClient } from '../adapters/languagetool';
 import { RuleModel, type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
 import { TrainedScorer } from '../core/engines/scorer';
 import { type LabelledPair, pairRows, type ScorerRow, type WrongEvidence, wrongEditRows } from '../core/engines/scorer-data';

@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints } from '../core/config';
-import { DvcRepo } from '../core/dvc';
-import { EnginePool } from '../core/engines/pool';
-import { MlflowClient } from '../core/mlflow';
+import { type Config, endpoints } from '../config';
+import { DvcRepo } from '../adapters/dvc';
+import { EnginePool } from '../adapters/engine-pool/pool';
+import { MlflowClient } from '../adapters/mlflow';
 import { openDatabase } from '../entities/data-source';
 
 export interface ActivityDeps {

@@ -16,8 +16,8 @@ import { In } from 'typeorm';
 import { quantile, type QualitySignals } from '../core/drift/assess';
 import { type Descriptors, vocabulary } from '../core/drift/descriptors';
 import { changedWords } from '../core/engines/classify';
-import { loadRunCorrector } from '../core/engines/champion';
-import { withFreshEngineThread } from '../core/engines/pool';
+import { loadRunCorrector } from '../adapters/mlflow-models';
+import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import { stableId } from '../core/ids';
 import { DatasetVersionSchema, DriftReportSchema, FeedbackSchema, ModelVersionSchema, ServingRequestSchema, TextEntrySchema } from '../entities';
 import { CPU_QUEUE } from '../contracts/queues';
@@ -83,7 +83,7 @@ export function driftActivities(deps: ActivityDeps) {
   }
 
   async function judgeScore(rows: { inputRedacted: string; output: string; reason: string; reasonLanguage: 'ko' | 'en' }[], judge: 'openai' | 'ollama', sample: number) {
-    const { createLlmJudge } = await import('../core/providers/index');
+    const { createLlmJudge } = await import('../adapters/providers/index');
     const j = createLlmJudge(judge, deps.config);
     const changed = rows.filter((r) => r.output !== r.inputRedacted).slice(0, sample);
     let total = 0;

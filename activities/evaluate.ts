@@ -15,13 +15,13 @@
  * scores would change from run to run, and a candidate that changes nothing would not tie with Harper.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { endpoints } from '../core/config';
+import { endpoints } from '../config';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../core/engines/champion';
-import { withFreshEngineThread } from '../core/engines/pool';
+import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../adapters/mlflow-models';
+import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
-import { loadJfleg } from '../core/eval/jfleg';
+import { loadJfleg } from '../adapters/jfleg';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
 import { EvaluationSchema } from '../entities';

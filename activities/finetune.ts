@@ -19,9 +19,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { stableId } from '../core/ids';
-import { listFiles } from '../core/providers/files';
-import type { MlflowClient, MlflowRun } from '../core/mlflow';
-import { PROJECT_ROOT } from '../core/stack/index';
+import { listFiles } from '../adapters/providers/files';
+import type { MlflowClient, MlflowRun } from '../adapters/mlflow';
+import { PROJECT_ROOT } from '../config/paths';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
 import { currentGitCommit, runUrl, trainingRun, type TrainInput, type TrainOutput } from './train';
@@ -68,7 +68,7 @@ type TrainerEvent =
   | { event: 'done'; metrics: Record<string, unknown>; adapter: string; merged: string | null; metrics_file: string }
   | { event: 'error'; message: string };
 
-import { trainerPython } from '../core/trainer-python';
+import { trainerPython } from '../adapters/trainer-python';
 
 export { trainerPython };
 
@@ -221,7 +221,7 @@ export function finetuneActivities(deps: ActivityDeps, options: FinetuneOptions 
       const adapterFiles = await uploadDirectory(mlflow, run, done.adapter, 'adapter');
       beat();
       const modelFiles = done.merged ? await uploadDirectory(mlflow, run, done.merged, 'model') : [];
-      await mlflow.uploadArtifact(run, 'model/README.md', `# Correctly LoRA model\n\nGemma 3 fine-tuned with LoRA on dataset md5 ${input.datasetMd5} (base: ${base}).\n\n- \`model/\`: merged weights (safetensors) and tokenizer; \`correctly\` deploys them to Ollama (core/providers/ollama-deploy.ts).\n- \`adapter/\`: the PEFT adapter alone (load on the base with \`PeftModel.from_pretrained\`).\n- \`metrics/lora-metrics.json\`: the trainer's metrics.\n`);
+      await mlflow.uploadArtifact(run, 'model/README.md', `# Correctly LoRA model\n\nGemma 3 fine-tuned with LoRA on dataset md5 ${input.datasetMd5} (base: ${base}).\n\n- \`model/\`: merged weights (safetensors) and tokenizer; \`correctly\` deploys them to Ollama (adapters/providers/ollama-deploy.ts).\n- \`adapter/\`: the PEFT adapter alone (load on the base with \`PeftModel.from_pretrained\`).\n- \`metrics/lora-metrics.json\`: the trainer's metrics.\n`);
       await mlflow.uploadArtifact(run, 'metrics/lora-metrics.json', readFileSync(done.metrics_file));
       beat();
 

@@ -7,7 +7,7 @@ import { Context } from '@temporalio/activity';
 import { In } from 'typeorm';
 import { stableId } from '../core/ids';
 import { loopYielder } from '../core/yield';
-import { createTeacher, type TeacherBackendName } from '../core/teacher/backends';
+import { createTeacher, type TeacherBackendName } from '../adapters/teachers';
 import { renderTemplate } from '../core/teacher/template';
 import { redactPii, redactSample, samplePiiTypes } from '../core/validation/pii';
 import { ExampleSchema, type GeneratedSample, GeneratedSampleSchema, PromptTemplateSchema, TextEntrySchema } from '../entities';

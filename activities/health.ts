@@ -1,4 +1,4 @@
-import { endpoints } from '../core/config';
+import { endpoints } from '../config';
 import type { ActivityDeps } from './deps';
 
 export interface DependencyReport {

@@ -3,8 +3,8 @@
  * the deploy notification. Each step is safe to repeat.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadLoraModelDir, runTrainer } from '../core/engines/champion';
-import { deployToOllama } from '../core/providers/ollama-deploy';
+import { loadLoraModelDir, runTrainer } from '../adapters/mlflow-models';
+import { deployToOllama } from '../adapters/providers/ollama-deploy';
 import { stableId } from '../core/ids';
 import { ModelVersionSchema } from '../entities';
 import type { ActivityDeps } from './deps';

@@ -4,7 +4,7 @@
  * a crash loses at most a chunk's work, and a retry only sees what is still pending.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { ChromaVectorIndex, collectionNameFor } from '../core/embedding/chroma';
+import { ChromaVectorIndex, collectionNameFor } from '../adapters/chroma';
 import { LocalHashEmbedder } from '../core/embedding/local-hash';
 import type { Embedder } from '../core/embedding/types';
 import { validateBatch } from '../core/validation/index';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { sha256 } from '../core/ids';
 import { DatasetVersionSchema, type DatasetVersion, type GeneratedSample, GeneratedSampleSchema } from '../entities';
-import type { DvcOut } from '../core/dvc';
+import type { DvcOut } from '../adapters/dvc';
 import type { ActivityDeps } from './deps';
 
 export interface VersionInput {

@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { JFLEG_DIR } from '../core/eval/jfleg';
+import { JFLEG_DIR } from '../config/paths';
 import { machine, median } from './machine';
 
 const repeats = Number(process.argv[2] ?? 7);

@@ -12,14 +12,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
+import { registerOfflineEngines } from '../adapters/offline-engines';
 import type { Corrector } from '../core/engines/types';
-import { loadJfleg } from '../core/eval/jfleg';
+import { loadJfleg } from '../adapters/jfleg';
 import { runLearnerSuite } from '../core/eval/learner';
 import { gleuCorpus } from '../core/gleu/gleu';
-import { Stack } from '../core/stack/index';
-import { freePort } from '../core/stack/process';
+import { Stack } from '../ops/stack/index';
+import { freePort } from '../ops/stack/process';
 import { detokenize, tokenize } from '../core/text/tokenize';
 import { machine, quantile } from './machine';
 
@@ -57,6 +58,7 @@ function chain(first: Corrector, second: Corrector): Corrector {
 const lt = await languagetoolServer();
 try {
   const j = loadJfleg(limit);
+  registerOfflineEngines(loadConfig());
   const make = (name: string) => createCorrector(name, { languagetoolUrl: lt.url });
   const systems: [string, () => Promise<Corrector>][] = [
     ['harper', () => make('harper')],

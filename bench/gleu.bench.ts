@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gleuCorpus } from '../core/gleu/gleu';
 import { machine, median } from './machine';
+import { JFLEG_DIR } from '../config/paths';
 
 const sizes = (process.argv[2] ?? '754,1000,10000,50000').split(',').map(Number);
-const dir = process.argv[3] ?? process.env.JFLEG_DIR ?? path.resolve(import.meta.dirname, '../../shared/data/jfleg');
+const dir = process.argv[3] ?? JFLEG_DIR;
 const read = (file: string) => {
   const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();

@@ -8,16 +8,18 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
-import { EnginePool } from '../core/engines/pool';
+import { registerOfflineEngines } from '../adapters/offline-engines';
+import { EnginePool } from '../adapters/engine-pool/pool';
 import type { Corrector } from '../core/engines/types';
 import { detokenize } from '../core/text/tokenize';
 import { machine, quantile } from './machine';
+import { JFLEG_DIR } from '../config/paths';
 
 const count = Number(process.argv[2] ?? 400);
 const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);
-const src = readFileSync(process.env.JFLEG_SRC ?? path.resolve(import.meta.dirname, '../../shared/data/jfleg/dev.src'), 'utf8').split('\n').filter((l) => l.trim()).map(detokenize);
+const src = readFileSync(process.env.JFLEG_SRC ?? path.join(JFLEG_DIR, 'dev.src'), 'utf8').split('\n').filter((l) => l.trim()).map(detokenize);
 let serial = 0;
 /** Unique texts, so no cache answers: "Note 17: …". */
 const texts = (n: number) => Array.from({ length: n }, (_, i) => `Note ${serial++}: ${src[i % src.length]}`);
@@ -66,6 +68,7 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 const row = (where: string, n: number, r: Awaited<ReturnType<typeof run>>) =>
   console.log(`| ${where} | ${n} | ${r.perSecond.toFixed(1)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.worstStallMs.toFixed(0)} ms |`);
 
+registerOfflineEngines(loadConfig());
 const local = await createCorrector('harper');
 await run(local, 1); // warm-up: JIT, dictionary
 row('this thread (no pool)', 1, await run(local, 1));

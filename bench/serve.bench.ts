@@ -14,17 +14,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCorrector } from '../core/engines';
-import { loadAlias } from '../core/engines/champion';
-import { endpoints } from '../core/config';
+import { registerOfflineEngines } from '../adapters/offline-engines';
+import { loadAlias } from '../adapters/mlflow-models';
+import { endpoints } from '../config';
 import { safetyPolicy, screenText } from '../serve/safety';
 import { startTestStack } from '../test/support/stack';
 import { registerRulesVersion } from '../test/serve/support';
-import { MlflowClient } from '../core/mlflow';
+import { MlflowClient } from '../adapters/mlflow';
 import { machine, quantile } from './machine';
+import { JFLEG_DIR } from '../config/paths';
 
 const seconds = Number(process.argv[2] ?? 10);
 const levels = (process.argv[3] ?? '1,8,32').split(',').map(Number);
-const jfleg = path.resolve(import.meta.dirname, '../../shared/data/jfleg/dev.src');
+const jfleg = path.join(JFLEG_DIR, 'dev.src');
 // JFLEG dev sources, detokenized a little so they read like pasted text.
 const sentences = readFileSync(process.env.JFLEG_SRC ?? jfleg, 'utf8')
   .split('\n')
@@ -87,7 +89,7 @@ try {
   }
 
   // The safety layer alone vs the model alone, in this process, on the same texts.
-  const loaded = (await loadAlias(mlflow, ts.config.mlflowModelName, 'champion'))!;
+  const loaded = (await loadAlias(mlflow, ts.config.mlflowModelName, 'champion', undefined, ts.config))!;
   const policy = safetyPolicy(ts.config);
   const withPii = sentences.slice(0, 200).map((s, i) => (i % 2 ? `${s} Mail me at user${i}@example.com or call 010-1234-${String(1000 + i)}.` : s));
   const time = async (label: string, texts: string[], f: (t: string) => unknown) => {
@@ -101,6 +103,7 @@ try {
     await time('safety layer, half the texts with email + phone', withPii, (t) => screenText(t, policy)),
     await time('model correct() (champion v' + version + ')', sentences.slice(0, 300), (t) => loaded.corrector.correct(t, { reasonLanguage: 'ko' })),
   ];
+  registerOfflineEngines(ts.config);
   const harper = await createCorrector('harper');
   rows.push(await time('Harper alone correct()', sentences.slice(0, 300), (t) => harper.correct(t, { reasonLanguage: 'ko' })));
   console.log('\n| step | µs per text |\n| --- | ---: |');

@@ -10,13 +10,13 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../config';
 import { HarperCorrector } from '../core/engines/harper';
-import { LanguageToolClient } from '../core/engines/languagetool';
+import { LanguageToolClient } from '../adapters/languagetool';
 import { DEFAULT_SPELLING_RANK, spellingCost } from '../core/engines/spelling';
 import { mulberry32 } from '../core/random';
-import { Stack } from '../core/stack/index';
-import { freePort } from '../core/stack/process';
+import { Stack } from '../ops/stack/index';
+import { freePort } from '../ops/stack/process';
 import { zipf } from '../core/text/frequency';
 import { machine } from './machine';
 

@@ -7,9 +7,9 @@
  * Database writes of the activity are not included. Prints a Markdown table.
  *   npx tsx bench/validation.bench.ts [sizes=1000,10000,100000]
  */
-import { endpoints } from '../core/config';
+import { endpoints } from '../config';
 import { LocalHashEmbedder } from '../core/embedding';
-import { ChromaVectorIndex } from '../core/embedding/chroma';
+import { ChromaVectorIndex } from '../adapters/chroma';
 import { validateBatch } from '../core/validation';
 import { startTestStack } from '../test/support/stack';
 import { syntheticSamples } from '../test/validation/synthetic';

@@ -17,11 +17,7 @@ const GROUPS: { summaries: Record<string, string>; load: () => Promise<Register>
   { summaries: { gleu: 'GLEU of a hypothesis file, as the JFLEG scorer computes it' }, load: async () => (await import('./commands/gleu')).registerGleu },
   {
     summaries: { correct: 'correct sentences, one per line' },
-    load: async () => {
-      await import('../core/engines/champion'); // registers the `champion` engine
-      await import('../core/providers'); // registers the `openai` and `ollama` engines
-      return (await import('./commands/correct')).registerCorrect;
-    },
+    load: async () => (await import('./commands/correct')).registerCorrect,
   },
   { summaries: { demo: 'what `make demo` runs: stack, seed, one pipeline, a served correction, the drift schedule' }, load: async () => (await import('./commands/demo')).registerDemo },
   { summaries: { worker: 'a worker process (cpu: workflows and CPU stages; gpu: the fine-tune)' }, load: async () => (await import('./commands/worker')).registerWorker },

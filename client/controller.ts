@@ -33,7 +33,7 @@ import {
 import { DRIFT_CHECK_WORKFLOW, type DriftCheckInput, DriftCheckInputSchema, type DriftCheckOutcome } from '../contracts/drift-check';
 import { type ApprovalDecision, issues } from '../contracts/pipeline';
 import { CPU_QUEUE } from '../contracts/queues';
-import { type Config, links } from '../core/config';
+import { type Config, links } from '../config';
 import type { retrainingController } from '../workflows/controller';
 import type { driftCheckWorkflow } from '../workflows/drift-check';
 import type { retrainingPipeline } from '../workflows/pipeline';

@@ -21,7 +21,7 @@ import {
 } from '../contracts/pipeline';
 import { CPU_QUEUE } from '../contracts/queues';
 import { MODEL_NAME } from '../contracts/search-attributes';
-import { type Config, links, loadConfig } from '../core/config';
+import { type Config, links, loadConfig } from '../config';
 import type { stackHealthCheck } from '../workflows/health-check';
 import type { retrainingPipeline } from '../workflows/pipeline';
 import type { ClientContext } from './context';

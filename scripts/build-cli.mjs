@@ -4,10 +4,10 @@
  * lazily imported command group, npm packages left external (loaded from node_modules as usual).
  * `bin/correctly` runs the build, and calls this again when a source file is newer than it.
  *
- * Modules that locate files next to their source (`import.meta.dirname`, `new URL(…, import.meta.url)`)
- * keep doing so: each use is rewritten to the source directory or file, relative to the bundle, so
- * the build works wherever the clone is (entry and chunks share one directory, so one relative path
- * serves whichever file the code lands in).
+ * Modules that locate files next to their source (`import.meta.dirname`, `import.meta.url`: a data
+ * file, a module run in an engine thread) keep doing so: each use is rewritten to the source
+ * directory or file, relative to the bundle, so the build works wherever the clone is (entry and
+ * chunks share one directory, so one relative path serves whichever file the code lands in).
  *
  * Safe to run while the CLI runs, and twice at once: it builds into a temporary directory, then
  * renames each file into place (chunks have content hashes; the entry and the stamp go last).
@@ -21,25 +21,19 @@ const outDir = path.join(root, 'dist/cli');
 const tmpDir = path.join(root, 'dist', `.cli-build-${process.pid}`);
 const started = new Date();
 
-/**
- * `import.meta.dirname` → the module's source directory, and `import.meta.url` → the module's
- * source file URL, found from the bundle's own location: files beside the source (seed data, the
- * engine pool's thread entry, modules run in pool threads) are found from the build too.
- */
-const sourceLocation = {
-  name: 'source-location',
+/** `import.meta.dirname` and `import.meta.url` → the module's source directory and file, found from the bundle's own location. */
+const sourceDirname = {
+  name: 'source-dirname',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.dirname') && !text.includes('import.meta.url')) return undefined;
-      const relDir = path.relative(outDir, path.dirname(args.path)).split(path.sep).join('/');
-      const relFile = path.relative(outDir, args.path).split(path.sep).join('/');
-      const dirExpr = `decodeURIComponent(new URL(${JSON.stringify(`${relDir}/`)}, import.meta.url).pathname).replace(/\\/$/, '')`;
-      const urlExpr = `new URL(${JSON.stringify(relFile)}, import.meta.url).href`;
-      // one placeholder first, so the URL expression's own import.meta.url is left alone
-      const contents = text.replaceAll('import.meta.dirname', '__SOURCE_DIRNAME__').replaceAll('import.meta.url', `(${urlExpr})`).replaceAll('__SOURCE_DIRNAME__', `(${dirExpr})`);
-      return { contents, loader: 'ts' };
+      const rel = (p) => path.relative(outDir, p).split(path.sep).join('/');
+      const fileExpr = `new URL(${JSON.stringify(rel(args.path))}, import.meta.url).href`;
+      const dirExpr = `decodeURIComponent(new URL(${JSON.stringify(`${rel(path.dirname(args.path))}/`)}, import.meta.url).pathname).replace(/\\/$/, '')`;
+      // the file first: the directory's expression uses the bundle's own import.meta.url
+      return { contents: text.replaceAll('import.meta.url', `(${fileExpr})`).replaceAll('import.meta.dirname', `(${dirExpr})`), loader: 'ts' };
     });
   },
 };
@@ -58,7 +52,7 @@ try {
     chunkNames: '[name]-[hash]',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [sourceLocation],
+    plugins: [sourceDirname],
   });
   // Chunks first, the entry after them, the stamp last: a CLI starting meanwhile sees a whole build.
   const files = [];

@@ -8,7 +8,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { freePort } from '../core/stack/process';
+import { freePort } from '../ops/stack/process';
 import { createDataSource } from '../entities/data-source';
 
 const name = process.argv[2];

@@ -13,7 +13,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
-import type { ApiKey } from '../core/config';
+import type { ApiKey } from '../config';
 import { ApiError } from './errors';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();

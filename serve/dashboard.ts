@@ -9,8 +9,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints } from '../core/config';
-import type { PoolStatus } from '../core/engines/pool';
+import { type Config, endpoints } from '../config';
+import type { PoolStatus } from '../adapters/engine-pool/pool';
 import { UNAVAILABLE_ENGINE } from './service';
 
 export interface DashboardQuery {

@@ -1,5 +1,5 @@
 /** The serving API process (`node --import tsx serve/main.ts`), as the stack and compose start it. */
-import { ConfigError, loadConfig } from '../core/config';
+import { ConfigError, loadConfig } from '../config';
 import { runServingApi } from './run';
 
 runServingApi(loadConfig()).then(

@@ -1,6 +1,6 @@
 /** Prometheus metrics of one API instance (its own registry, so several can share a process in tests). */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EnginePool } from '../core/engines/pool';
+import type { EnginePool } from '../adapters/engine-pool/pool';
 
 export function createMetrics() {
   const registry = new Registry();

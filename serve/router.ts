@@ -3,7 +3,7 @@
  * dropping requests, and falls back to the base engine (SERVE_ENGINE, default the offline ensemble; marking the
  * response) when the model fails.
  *
- * Every offline engine runs in the engine pool (core/engines/pool.ts), never on this event loop.
+ * Every offline engine runs in the engine pool (adapters/engine-pool/pool.ts), never on this event loop.
  * When the pool fails a correction (the engine crashed on the text, ran past ENGINE_TIMEOUT, or no
  * thread was free in time), that one request gets a clear 503; the base engine is not tried on
  * the same text, since it runs the same linter (a text that crashes Harper crashes it again).
@@ -13,10 +13,10 @@
  * hold the old one finish on it, and the old corrector is closed when the last of them is done.
  */
 import type { CorrectOptions, Correction, Corrector } from '../core/engines';
-import { type Config, loadConfig } from '../core/config';
-import { loadVersionCorrector } from '../core/engines/champion';
-import { EngineFailure, EnginePool, type PoolStatus } from '../core/engines/pool';
-import type { MlflowClient, MlflowError } from '../core/mlflow';
+import { type Config, loadConfig } from '../config';
+import { loadVersionCorrector } from '../adapters/mlflow-models';
+import { EngineFailure, EnginePool, type PoolStatus } from '../adapters/engine-pool/pool';
+import type { MlflowClient, MlflowError } from '../adapters/mlflow';
 import { ApiError } from './errors';
 
 interface Served {

@@ -3,7 +3,7 @@
  * lets in-flight requests finish. Shared by serve/main.ts (stack, compose) and `correctly serve`.
  */
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints } from '../core/config';
+import { type Config, endpoints } from '../config';
 import { openDatabase } from '../entities/data-source';
 import { startServingApi } from './server';
 

@@ -5,7 +5,7 @@
  * never put into instructions, so an injection attempt is corrected like any other sentence.
  */
 import { z } from 'zod';
-import type { Config } from '../core/config';
+import type { Config } from '../config';
 import { containsProfanity, maskProfanity } from '../core/validation/profanity';
 import { redactPii } from '../core/validation/pii';
 import { countTokens } from '../core/validation/tokens';

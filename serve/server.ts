@@ -11,10 +11,10 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import type { DataSource } from 'typeorm';
-import { type Config, endpoints, parseApiKeys } from '../core/config';
-import { MlflowClient } from '../core/mlflow';
+import { type Config, endpoints, parseApiKeys } from '../config';
+import { MlflowClient } from '../adapters/mlflow';
 import { redactPii } from '../core/validation/pii';
-import { PROJECT_ROOT } from '../core/stack/index';
+import { PROJECT_ROOT, SERVE_PUBLIC_DIR } from '../config/paths';
 import { openDatabase } from '../entities/data-source';
 import { ClientIdentity } from './auth';
 import { followChampion, recordServedModel } from './champion';
@@ -54,7 +54,7 @@ export interface ServingApi {
   close(): Promise<void>;
 }
 
-const PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
+const PUBLIC_DIR = SERVE_PUBLIC_DIR;
 const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** decodeURIComponent, or the text as it is when it is malformed. */

@@ -1,6 +1,6 @@
 """Generation server for a trained model (merged weights + tokenizer, as the trainer writes them):
 one JSON request per line on stdin, one JSON reply per line on stdout. The TypeScript side
-(core/providers/transformers.ts) uses it as a chat backend, so the LoRA candidate is evaluated and
+(adapters/providers/transformers.ts) uses it as a chat backend, so the LoRA candidate is evaluated and
 served by the same LlmCorrector code as GPT-4o-mini and Ollama.
 
     python -m trainer.generate --model DIR [--device auto|cpu|cuda] [--max-new-tokens N]

@@ -10,7 +10,7 @@ python=${PYTHON:-python3}
 stamp="$venv/.requirements.sha256"
 want=$(sha256sum trainer/requirements.txt | cut -c1-64)
 if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  echo "[trainer setup] $venv is up to date"
+  echo "[trainer setup] $venv is up to date (installed once and kept; delete it to install again)"
   exit 0
 fi
 command -v "$python" >/dev/null || { echo "[trainer setup] error: $python not found (Python 3.10+ needed)" >&2; exit 1; }

@@ -1,5 +1,5 @@
 /** Worker process entry: `tsx worker/main.ts cpu|gpu` (also `correctly worker cpu|gpu`). */
-import { ConfigError, loadConfig } from '../core/config';
+import { ConfigError, loadConfig } from '../config';
 import { createWorker, type WorkerKind } from './run';
 
 const kind = (process.argv[2] ?? 'cpu') as WorkerKind;

@@ -2,16 +2,14 @@
  * Starts a worker for one task queue. The Temporal runtime handles SIGINT/SIGTERM: the worker
  * stops polling, lets running activities finish (up to shutdownGraceTime), then run() resolves.
  */
-import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { type Config, loadConfig } from '../core/config';
-import '../core/providers'; // registers the OpenAI and Ollama teachers and correctors
+import { type Config, loadConfig } from '../config';
+import { WORKFLOWS_PATH } from '../config/paths';
+import { registerAllEngines } from '../adapters/engines';
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
-import { ResourceMonitor, serveWorkerMetrics } from '../core/monitoring/resources';
-
-export const WORKFLOWS_PATH = path.resolve(import.meta.dirname, '../workflows/index.ts');
+import { ResourceMonitor, serveWorkerMetrics } from '../ops/monitoring/resources';
 
 export type WorkerKind = 'cpu' | 'gpu';
 
@@ -22,6 +20,8 @@ export interface WorkerHandle {
 
 /** Builds (does not run) a worker; `extra` lets tests pass a prebuilt bundle or other options. */
 export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
+  // Engines built on this thread (champion, openai, ollama); the offline ones run in the pool's threads.
+  registerAllEngines(config);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const deps = createDeps(config);
   if (kind === 'cpu') {

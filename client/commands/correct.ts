@@ -9,7 +9,7 @@
  * (input/corrected/edits on the plain text; with --tokenized also "tokenized": the tokenized output).
  * Bad input (unknown engine, missing file, invalid model) prints one `error: …` line, exit 2.
  *
- * Offline engines run in an engine thread (core/engines/pool.ts), each line within ENGINE_TIMEOUT.
+ * Offline engines run in an engine thread (adapters/engine-pool/pool.ts), each line within ENGINE_TIMEOUT.
  * A line the engine crashes on or cannot finish in time is written unchanged (in --jsonl with an
  * "error" field) and said on stderr; the run goes on. With --threads N, N lines are corrected at
  * once (output still in input order): faster, but not reproducible to the last sentence, since
@@ -23,8 +23,9 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { createCorrector as defaultCreateCorrector, DEFAULT_ENGINE, EngineConfigError, engineNames, type CreateCorrectorOptions } from '../../core/engines';
-import { endpoints } from '../../core/config';
-import { EngineFailure, EnginePool, PooledCorrector } from '../../core/engines/pool';
+import { endpoints } from '../../config';
+import { registerAllEngines } from '../../adapters/engines';
+import { EngineFailure, EnginePool } from '../../adapters/engine-pool/pool';
 import { type Correction, type Corrector, DEFAULT_REASON_LANGUAGE, reasonLanguageSchema, type ReasonLanguage } from '../../core/engines/types';
 import { correctionReason } from '../../core/engines/reasons';
 import { detokenize, tokenize } from '../../core/text/tokenize';
@@ -168,7 +169,7 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
         return JSON.stringify(record) + '\n';
       };
       // Up to one line per pool thread in flight; written in input order.
-      const window = corrector instanceof PooledCorrector ? corrector.parallelism : 1;
+      const window = corrector.parallelism ?? 1;
       const inFlight: Promise<string>[] = [];
       let lineNo = 0;
       for await (const raw of lines) {
@@ -188,7 +189,9 @@ export async function runCorrect(opts: CorrectCommandOptions, deps: CorrectDeps 
   if (failed) stderr.write(`${failed} line${failed === 1 ? '' : 's'} could not be corrected and ${failed === 1 ? 'was' : 'were'} written unchanged\n`);
 }
 
+/** The command, with the engines it offers (every engine, for this process's config) registered. */
 export function registerCorrect(program: Command, deps: CorrectDeps = {}) {
+  registerAllEngines(cliConfig());
   program
     .command('correct')
     .description('correct English sentences, one per line, and explain each correction')

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { endpoints } from '../../core/config';
-import { seedDatabase } from '../../core/db/seed';
+import { endpoints } from '../../config';
+import { seedDatabase } from '../../entities/seed';
 import { createDataSource, openDatabase } from '../../entities/data-source';
 import { action, cliConfig, table } from './util';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { endpoints, links } from '../../core/config';
-import { Stack } from '../../core/stack/index';
+import { endpoints, links } from '../../config';
+import { Stack } from '../../ops/stack/index';
 import { applyDriftSchedule } from '../controller';
 import { CorrectlyClient } from '../index';
 import { formatResult } from './pipeline';

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { splitLines } from '../../core/eval/jfleg';
+import { splitLines } from '../../adapters/jfleg';
 import { DEFAULT_ITERATIONS, GleuInputError, type GleuResult, gleuCorpus } from '../../core/gleu/gleu';
 import { UsageError, action } from './util';
 

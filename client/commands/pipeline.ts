@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { PolicyPatch } from '../../contracts/controller';
 import { parsePipelineInput, pipelineStartDetails, type PipelineInput, type PipelineProgress, type PipelineResult } from '../../contracts/pipeline';
-import { links } from '../../core/config';
+import { links } from '../../config';
 import type { CorrectlyClient } from '../index';
 import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
 

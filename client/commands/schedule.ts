@@ -1,6 +1,6 @@
 /** `correctly schedule apply|show|delete|check`: the drift-check Temporal Schedule. */
 import type { Command } from 'commander';
-import { links } from '../../core/config';
+import { links } from '../../config';
 import { formatDuration } from '../../core/values';
 import { applyDriftSchedule, describeDriftSchedule, driftCheckInputFromConfig, driftScheduleId, runDriftCheck } from '../controller';
 import { CorrectlyClient } from '../index';

@@ -1,7 +1,7 @@
 /** `correctly stack up|down|status [parts…]` and `correctly config`. */
 import type { Command } from 'commander';
-import { type Config, endpoints } from '../../core/config';
-import type { ComponentStatus, StackPart } from '../../core/stack/index';
+import { type Config, endpoints } from '../../config';
+import type { ComponentStatus, StackPart } from '../../ops/stack/index';
 import { action, cliConfig, table, UsageError } from './util';
 
 const PARTS: StackPart[] = ['temporal', 'database', 'mlflow', 'chroma', 'languagetool', 'worker', 'api'];
@@ -32,7 +32,7 @@ export function printStatus(rows: ComponentStatus[]) {
 export async function readyStack(config: Config, parts: StackPart[] | undefined, log: (line: string) => void): Promise<void> {
   if (!parts || parts.includes('database')) {
     const { openDatabase } = await import('../../entities/data-source');
-    const { seedDatabase } = await import('../../core/db/seed');
+    const { seedDatabase } = await import('../../entities/seed');
     const ds = await openDatabase(endpoints(config).databaseUrl, { poolSize: 2 });
     try {
       const counts = await seedDatabase(ds);
@@ -60,7 +60,7 @@ export function registerStack(program: Command) {
     .description('start every part not yet running and wait until healthy; then seed the database and start the controller (idempotent)')
     .action(
       action(async (list: string[]) => {
-        const { Stack } = await import('../../core/stack/index');
+        const { Stack } = await import('../../ops/stack/index');
         const config = cliConfig();
         const parts = parseParts(list);
         printStatus(await new Stack(config).up(parts, (l) => console.log(l)));
@@ -72,7 +72,7 @@ export function registerStack(program: Command) {
     .description('stop the parts this stack started')
     .action(
       action(async (list: string[]) => {
-        const { Stack } = await import('../../core/stack/index');
+        const { Stack } = await import('../../ops/stack/index');
         const stopped = await new Stack(cliConfig()).down(parseParts(list));
         console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running');
       }),
@@ -83,7 +83,7 @@ export function registerStack(program: Command) {
     .option('--json', 'print JSON')
     .action(
       action(async (list: string[], opts: { json?: boolean }) => {
-        const { Stack } = await import('../../core/stack/index');
+        const { Stack } = await import('../../ops/stack/index');
         const rows = await new Stack(cliConfig()).status(parseParts(list));
         if (opts.json) console.log(JSON.stringify(rows, null, 2));
         else printStatus(rows);
@@ -97,7 +97,7 @@ export function registerStack(program: Command) {
     .option('--json', 'print JSON')
     .action(
       action(async (opts: { json?: boolean }) => {
-        const { describeConfig } = await import('../../core/config');
+        const { describeConfig } = await import('../../config');
         const rows = describeConfig(cliConfig());
         if (opts.json) console.log(JSON.stringify(rows, null, 2));
         else console.log(table(rows.map((r) => ({ env: r.env, value: r.value, source: r.source }))));

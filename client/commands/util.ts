@@ -1,6 +1,6 @@
 /** Shared CLI plumbing: config loading, error reporting, option parsers, output. */
 import { InvalidArgumentError } from 'commander';
-import { type Config, loadConfig } from '../../core/config';
+import { type Config, loadConfig } from '../../config';
 import { parseBoolean, parseDuration } from '../../core/values';
 import { reportError } from './errors';
 

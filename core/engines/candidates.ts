@@ -10,7 +10,7 @@
  */
 import { classifyEdit } from './classify';
 import type { RawLint } from './harper';
-import type { LanguageToolMatch } from './languagetool';
+import type { GrammarMatch } from './grammar-checker';
 import { renderMatches, type RuleModel } from './rules';
 import { tokenizeWithOffsets } from '../text/tokenize';
 import type { EditType } from './types';
@@ -145,7 +145,7 @@ export function languageToolType(category: string, ruleId: string): EditType {
 }
 
 /** Candidates from LanguageTool's matches (every replacement of every match). */
-export function languageToolCandidates(text: string, matches: readonly LanguageToolMatch[]): Candidate[] {
+export function languageToolCandidates(text: string, matches: readonly GrammarMatch[]): Candidate[] {
   const out: Candidate[] = [];
   for (const m of matches) {
     m.replacements.forEach((after, rank) => {

@@ -17,7 +17,7 @@
 import { type Candidate, harperCandidates, languageToolCandidates, patternCandidates, type SystemName } from './candidates';
 import { EditComposer, type EditPart } from './edits';
 import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
-import type { LanguageToolClient } from './languagetool';
+import type { GrammarChecker } from './grammar-checker';
 import { type Cluster, clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
 import { protectedSpans, veto, type PrecisionOptions } from './precision';
 import { PriorScorer } from './prior-scorer';
@@ -29,7 +29,7 @@ export interface EnsembleOptions {
   harper?: HarperCorrector | null;
   harperOptions?: HarperOptions;
   /** LanguageTool; without it the ensemble runs on Harper and the patterns. */
-  languagetool?: LanguageToolClient | null;
+  languagetool?: GrammarChecker | null;
   /** Learned patterns (the rules model of a training run). */
   patterns?: RuleModel | null;
   /** Decides which options are applied; default the hand-set PriorScorer. */
@@ -56,7 +56,7 @@ export class EnsembleCorrector implements Corrector {
   readonly name: string;
   private readonly harper: HarperCorrector | null;
   private readonly ownsHarper: boolean;
-  private readonly languagetool: LanguageToolClient | null;
+  private readonly languagetool: GrammarChecker | null;
   private readonly patterns: RuleModel | null;
   readonly scorer: EditScorer;
   private readonly passes: number;

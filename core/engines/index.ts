@@ -1,6 +1,8 @@
 /**
- * Engine lookup: `createCorrector(name, opts)` builds a Corrector by name. Engines register a
- * factory, so adding one (e.g. `champion`, loaded from the model registry) is one call:
+ * Engine lookup: `createCorrector(name, opts)` builds a Corrector by name from the factories
+ * registered in this process. Nothing registers itself on import: each composition root (the CLI,
+ * a worker, an engine-pool thread) registers the engines it offers, with its config, through
+ * adapters/engines.ts. Adding an engine is one call:
  *
  *   registerEngine('champion', {
  *     description: 'the registry champion',
@@ -11,14 +13,13 @@
  * one-line message meant for the user.
  */
 import { EnsembleCorrector } from './ensemble';
+import type { GrammarChecker } from './grammar-checker';
 import { HarperCorrector, type HarperOptions } from './harper';
-import { LanguageToolClient } from './languagetool';
 import { FirstSuggestionScorer } from './prior-scorer';
 import { ScorerModelError, TrainedScorer } from './scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
 import { segmented, type SegmentOptions } from './segment';
 import type { Corrector } from './types';
-import { type Config, endpoints } from '../config';
 
 export * from './types';
 
@@ -49,8 +50,6 @@ export interface CreateCorrectorOptions {
   order?: RuleCorrectorOptions['order'];
   /** Long inputs sentence by sentence, over-long tokens untouched (./segment); false: the engine sees every text whole. */
   segment?: SegmentOptions | false;
-  /** Config values an engine needs (e.g. a server URL); pool threads pass their pool's config. Unset: the engine may loadConfig(). */
-  config?: Config;
 }
 
 export interface EngineFactory {
@@ -58,11 +57,14 @@ export interface EngineFactory {
   create(opts: CreateCorrectorOptions): Promise<Corrector>;
 }
 
+export type RegisterEngine = (name: string, factory: EngineFactory) => void;
+
 const engines = new Map<string, EngineFactory>();
 
-export function registerEngine(name: string, factory: EngineFactory): void {
+/** Adds (or replaces) the engine `name` of this process's registry. */
+export const registerEngine: RegisterEngine = (name, factory) => {
   engines.set(name, factory);
-}
+};
 
 export function engineNames(): string[] {
   return [...engines.keys()];
@@ -83,15 +85,6 @@ export async function createCorrector(name: string, opts: CreateCorrectorOptions
   }
 }
 
-registerEngine('harper', {
-  description: 'Harper grammar checker (offline, rule-based), chosen lint kinds applied in passes',
-  create: async (opts) => {
-    const harper = new HarperCorrector(opts.harper);
-    await harper.init();
-    return harper;
-  },
-});
-
 /** The learned patterns given in `opts` (model object, JSON or file), or null. */
 function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
   if (opts.model instanceof RuleModel) return opts.model;
@@ -100,43 +93,63 @@ function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
   return null;
 }
 
-/** The LanguageTool server an engine should use: given, or the config's (LANGUAGETOOL_URL or the stack's). */
-function languagetoolOf(opts: CreateCorrectorOptions): LanguageToolClient | null {
-  const url = opts.languagetoolUrl ?? (opts.config ? endpoints(opts.config).languagetoolUrl : null);
-  return url ? new LanguageToolClient(url) : null;
+/** What the offline engines need from outside the domain: a grammar checker (LanguageTool's client). */
+export interface OfflineEngineDeps {
+  /** The grammar checker at a server URL. */
+  grammarChecker(url: string): GrammarChecker;
+  /** The server engines use when CreateCorrectorOptions.languagetoolUrl is not given (the config's). */
+  grammarCheckerUrl: string | null;
 }
 
-registerEngine('ensemble', {
-  description: 'the default offline engine: Harper, LanguageTool and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
-  create: async (opts) => {
-    const ensemble = new EnsembleCorrector({
-      harperOptions: opts.harper,
-      languagetool: languagetoolOf(opts),
-      patterns: patternsOf(opts),
-      ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
-      modelVersion: opts.modelVersion ?? null,
-    });
-    await ensemble.init();
-    return ensemble;
-  },
-});
+/** The offline engines: harper, ensemble, languagetool (a baseline) and rules. */
+export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEngineDeps): void {
+  /** The grammar checker an engine should use: at the URL given, or the default one. */
+  const languagetoolOf = (opts: CreateCorrectorOptions): GrammarChecker | null => {
+    const url = opts.languagetoolUrl ?? deps.grammarCheckerUrl;
+    return url ? deps.grammarChecker(url) : null;
+  };
 
-registerEngine('languagetool', {
-  description: 'LanguageTool alone, its first suggestions applied as they come (a baseline; needs LANGUAGETOOL_URL or the stack part)',
-  create: async (opts) => {
-    const languagetool = languagetoolOf(opts);
-    if (!languagetool) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
-    return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool, scorer: new FirstSuggestionScorer(), vetoes: false });
-  },
-});
+  register('harper', {
+    description: 'Harper grammar checker (offline, rule-based), chosen lint kinds applied in passes',
+    create: async (opts) => {
+      const harper = new HarperCorrector(opts.harper);
+      await harper.init();
+      return harper;
+    },
+  });
 
-registerEngine('rules', {
-  description: 'Harper, then context rules learnt from training pairs (needs a model file); the engine before the ensemble',
-  create: async (opts) => {
-    const model = patternsOf(opts);
-    if (!model) throw new EngineConfigError('engine "rules" needs a model: give --model path/to/rules.json');
-    const harper = opts.order === 'rules-only' ? undefined : new HarperCorrector(opts.harper);
-    await harper?.init();
-    return new RuleCorrector(model, { modelVersion: opts.modelVersion ?? null, harper, order: opts.order, ownsHarper: true });
-  },
-});
+  register('ensemble', {
+    description: 'the default offline engine: Harper, LanguageTool and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
+    create: async (opts) => {
+      const ensemble = new EnsembleCorrector({
+        harperOptions: opts.harper,
+        languagetool: languagetoolOf(opts),
+        patterns: patternsOf(opts),
+        ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
+        modelVersion: opts.modelVersion ?? null,
+      });
+      await ensemble.init();
+      return ensemble;
+    },
+  });
+
+  register('languagetool', {
+    description: 'LanguageTool alone, its first suggestions applied as they come (a baseline; needs LANGUAGETOOL_URL or the stack part)',
+    create: async (opts) => {
+      const languagetool = languagetoolOf(opts);
+      if (!languagetool) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
+      return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool, scorer: new FirstSuggestionScorer(), vetoes: false });
+    },
+  });
+
+  register('rules', {
+    description: 'Harper, then context rules learnt from training pairs (needs a model file); the engine before the ensemble',
+    create: async (opts) => {
+      const model = patternsOf(opts);
+      if (!model) throw new EngineConfigError('engine "rules" needs a model: give --model path/to/rules.json');
+      const harper = opts.order === 'rules-only' ? undefined : new HarperCorrector(opts.harper);
+      await harper?.init();
+      return new RuleCorrector(model, { modelVersion: opts.modelVersion ?? null, harper, order: opts.order, ownsHarper: true });
+    },
+  });
+}

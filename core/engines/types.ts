@@ -83,6 +83,8 @@ export interface CorrectOptions {
 export interface Corrector {
   readonly name: string;
   correct(text: string, opts?: CorrectOptions): Promise<Correction>;
+  /** How many corrections may run at once (an engine pool's corrector: one per thread); absent: one. */
+  readonly parallelism?: number;
   /** Releases resources (e.g. the WASM linter); the corrector must not be used afterwards. */
   close?(): Promise<void>;
 }

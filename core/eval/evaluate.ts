@@ -8,9 +8,8 @@ import path from 'node:path';
 import { sha256 } from '../ids';
 import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
-import { PooledCorrector } from '../engines/pool';
 import type { Corrector, ReasonLanguage } from '../engines/types';
-import { MalformedOutputError } from '../providers/errors';
+import { MalformedOutputError } from '../engines/provider-errors';
 
 /** How one system scored on one eval set (the pipeline's result and the gate read these). */
 export interface EvalMetrics {
@@ -92,7 +91,7 @@ export async function runSystem(corrector: Corrector, set: EvalSet, reasonLangua
       return text;
     }
   };
-  const concurrency = corrector instanceof PooledCorrector ? corrector.parallelism : 1;
+  const concurrency = corrector.parallelism ?? 1;
   const total = set.inputs.length + set.correct.length;
   let done = 0;
   const latenciesMs = new Array<number>(set.inputs.length);

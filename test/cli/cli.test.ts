@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeError, oneLine } from '../../client/commands/errors';
 import { booleanOption, durationOption } from '../../client/commands/util';
 import { formatDuration, parseBoolean, parseDuration } from '../../core/values';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 const BIN = path.join(PROJECT_ROOT, 'bin/correctly');
@@ -80,7 +80,7 @@ describe('bin/correctly', () => {
     for (const f of readdirSync(DIST).filter((f) => f.endsWith('.js'))) {
       for (const m of readFileSync(path.join(DIST, f), 'utf8').matchAll(/new URL\("([^"]+)", import\.meta\.url\)/g)) dirs.add(path.resolve(DIST, m[1]));
     }
-    expect([...dirs]).toEqual(expect.arrayContaining([path.join(PROJECT_ROOT, 'core/stack'), path.join(PROJECT_ROOT, 'worker')]));
+    expect([...dirs]).toEqual(expect.arrayContaining([path.join(PROJECT_ROOT, 'config'), path.join(PROJECT_ROOT, 'entities/seed')]));
     for (const d of dirs) expect(existsSync(d), d).toBe(true);
   });
 

@@ -9,7 +9,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { CPU_QUEUE } from '../../contracts/queues';
 import type { EvaluationResult } from '../../contracts/pipeline';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../config';
 import type { ClientContext } from '../../client/context';
 import { startTemporal, workflowBundle } from '../support/temporal';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 const CHECK = path.join(PROJECT_ROOT, '.tools/bin/compose-check');

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DvcRepo } from '../../core/dvc';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { DvcRepo } from '../../adapters/dvc';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 const DVC = path.join(PROJECT_ROOT, '.venv/bin/dvc');

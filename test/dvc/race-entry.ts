@@ -1,7 +1,7 @@
 /** Test helper process: ensure the DVC repo, then add and push one dataset (several run at once). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DvcRepo } from '../../core/dvc';
+import { DvcRepo } from '../../adapters/dvc';
 
 const [dir, remote, dvcBin, name] = process.argv.slice(2);
 const repo = new DvcRepo(dir, remote, dvcBin);

@@ -12,8 +12,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../core/stack/process';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { freePort } from '../../ops/stack/process';
+import { PROJECT_ROOT } from '../../config/paths';
 import { type Clone, codeBlocks, freshClone, newcomerEnv } from '../support/clone';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 

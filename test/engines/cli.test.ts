@@ -70,7 +70,7 @@ describe('correctly correct', () => {
 
   it('fails with one error line and exit code 2 on bad input', () => {
     const cases: [string[], RegExp][] = [
-      [['--engine', 'nope'], /^error: unknown engine "nope" \(available: harper, ensemble, rules\)$/],
+      [['--engine', 'nope'], /^error: unknown engine "nope" \(available: harper, ensemble, languagetool, rules, champion, openai, ollama\)$/],
       [['--input', path.join(dir, 'missing.txt')], /^error: --input .*missing\.txt: no such file$/],
       [['--engine', 'rules'], /^error: engine "rules" needs a model/],
       [['--engine', 'rules', '--model', path.join(dir, 'missing.json')], /^error: rule model .*missing\.json: no such file$/],

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Candidate, editKey, harperCandidates, languageToolCandidates, minimise } from '../../core/engines/candidates';
 import { EnsembleCorrector } from '../../core/engines/ensemble';
 import { HarperCorrector, lintEditType, type RawLint } from '../../core/engines/harper';
-import { LanguageToolClient, LanguageToolError, type LanguageToolMatch } from '../../core/engines/languagetool';
+import { LanguageToolClient, LanguageToolError, type LanguageToolMatch } from '../../adapters/languagetool';
 import { clusterCandidates, selectEdits, supportBySystem } from '../../core/engines/merge';
 import { looksRomanisedKorean, protectedSpans, veto } from '../../core/engines/precision';
 import { PriorScorer } from '../../core/engines/prior-scorer';

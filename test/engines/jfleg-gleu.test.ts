@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarperCorrector } from '../../core/engines/harper';
-import { loadJfleg } from '../../core/eval/jfleg';
+import { loadJfleg } from '../../adapters/jfleg';
 import { gleuCorpus } from '../../core/gleu/gleu';
 import { detokenize, tokenize } from '../../core/text/tokenize';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnsembleCorrector } from '../../core/engines/ensemble';
 import { HarperCorrector } from '../../core/engines/harper';
-import { LanguageToolClient } from '../../core/engines/languagetool';
+import { LanguageToolClient } from '../../adapters/languagetool';
 import { loadLearnerSuite, runLearnerSuite, type SuiteReport } from '../../core/eval/learner';
 
 function table(name: string, r: SuiteReport): string {

@@ -1,14 +1,14 @@
 /**
- * The engine pool (core/engines/pool.ts) with real engines in real worker threads: Harper's real
+ * The engine pool (adapters/engine-pool/pool.ts) with real engines in real worker threads: Harper's real
  * WASM crash (the long-token guard turned off, so the texts reach it) replaces only its thread, a correction past the time limit stops its thread, a
  * correction that cannot get a thread in time is refused, readiness follows the threads, and pure
  * functions run off the event loop.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../config';
 import { EngineConfigError } from '../../core/engines';
-import { EngineFailure, EnginePool, type PoolEvent } from '../../core/engines/pool';
+import { EngineFailure, EnginePool, type PoolEvent } from '../../adapters/engine-pool/pool';
 import { trainRuleModel } from '../../core/engines/rules';
 import { waitFor } from '../support/wait';
 

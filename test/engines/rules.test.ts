@@ -5,6 +5,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCorrector, EngineConfigError } from '../../core/engines';
+import { loadConfig } from '../../config';
+import { registerOfflineEngines } from '../../adapters/offline-engines';
+
+registerOfflineEngines(loadConfig());
 import { HarperCorrector } from '../../core/engines/harper';
 import {
   diffTokens,

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endpoints, loadConfig } from '../../core/config';
+import { endpoints, loadConfig } from '../../config';
 import { languageToolCandidates } from '../../core/engines/candidates';
 import { BASE_FEATURES, clusterFeatures, ruleFeature, vectorOf } from '../../core/engines/features';
 import { clusterCandidates } from '../../core/engines/merge';

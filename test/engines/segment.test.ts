@@ -6,6 +6,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCorrector } from '../../core/engines';
+import { loadConfig } from '../../config';
+import { registerOfflineEngines } from '../../adapters/offline-engines';
+
+registerOfflineEngines(loadConfig());
 import { planSegments, SegmentedCorrector, segmented } from '../../core/engines/segment';
 import { applyEdits, type Correction, type Corrector } from '../../core/engines/types';
 

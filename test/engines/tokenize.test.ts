@@ -1,7 +1,7 @@
 /** JFLEG-style tokenization: examples, the JFLEG dev round trip, and properties. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadJfleg } from '../../core/eval/jfleg';
+import { loadJfleg } from '../../adapters/jfleg';
 import { detokenize, tokenize, tokenizeWithOffsets } from '../../core/text/tokenize';
 
 describe('tokenize / detokenize examples', () => {

@@ -5,8 +5,8 @@
  * The approval gate holds the pipeline just before promotion, so the outage starts at a known point.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../core/config';
-import { MlflowClient } from '../../core/mlflow';
+import { endpoints } from '../../config';
+import { MlflowClient } from '../../adapters/mlflow';
 import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, endpoints, loadConfig } from '../../core/config';
+import { ConfigError, describeConfig, endpoints, loadConfig } from '../../config';
 
 describe('config', () => {
   it('has working embedded defaults', () => {

@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endpoints, loadConfig } from '../../core/config';
-import { LanguageToolClient } from '../../core/engines/languagetool';
-import { javaBinary, Stack, StackError } from '../../core/stack/index';
+import { endpoints, loadConfig } from '../../config';
+import { LanguageToolClient } from '../../adapters/languagetool';
+import { javaBinary, Stack, StackError } from '../../ops/stack/index';
 import { isolatedEnv } from '../support/stack';
 
 async function ltConfig(extra: Record<string, string> = {}) {

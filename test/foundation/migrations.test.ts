@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../core/stack/process';
+import { freePort } from '../../ops/stack/process';
 import { createDataSource } from '../../entities/data-source';
 import { ENTITY_SCHEMAS } from '../../entities';
 import { startPostgres, type TestPostgres } from '../support/postgres';

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../core/config';
+import { endpoints } from '../../config';
 import { startTestStack, type TestStack } from '../support/stack';
 
 

@@ -1,9 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDatabase } from '../../core/db/seed';
-import { loadSeed } from '../../core/seed/index';
-import { freePort } from '../../core/stack/process';
+import { seedDatabase } from '../../entities/seed';
+import { loadSeed } from '../../entities/seed/data';
+import { freePort } from '../../ops/stack/process';
 import { openDatabase } from '../../entities/data-source';
 import type { DataSource } from 'typeorm';
 

@@ -1,2 +1,3 @@
 /** JFLEG dev for tests: the same loader the evaluation stage uses. */
-export { JFLEG_DIR, jfleg, loadJfleg } from '../../core/eval/jfleg';
+export { jfleg, loadJfleg } from '../../adapters/jfleg';
+export { JFLEG_DIR } from '../../config/paths';

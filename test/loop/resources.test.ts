@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mlflowRunIdOf, mlflowSystemMetrics, parseNvidiaSmi, ResourceMonitor, ResourceSampler } from '../../core/monitoring/resources';
+import { mlflowRunIdOf, mlflowSystemMetrics, parseNvidiaSmi, ResourceMonitor, ResourceSampler } from '../../ops/monitoring/resources';
 
 // A stand-in executable answering the query the sampler sends, so the GPU path runs end to end here.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'correctly-smi-'));

@@ -3,8 +3,8 @@
  * reject entirely.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../core/config';
-import { MlflowClient } from '../../core/mlflow';
+import { endpoints } from '../../config';
+import { MlflowClient } from '../../adapters/mlflow';
 import { experimentName } from '../../activities/train';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 

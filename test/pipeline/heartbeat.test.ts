@@ -10,9 +10,9 @@ import path from 'node:path';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentName } from '../../activities/train';
-import { endpoints } from '../../core/config';
-import { MlflowClient } from '../../core/mlflow';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { endpoints } from '../../config';
+import { MlflowClient } from '../../adapters/mlflow';
+import { PROJECT_ROOT } from '../../config/paths';
 import { activityRunning, type FaultStack, startFaultStack, waitFor } from '../faults/support';
 import { stackEnv } from '../support/stack';
 

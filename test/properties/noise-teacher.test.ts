@@ -4,7 +4,7 @@
  * from it, the labels and the reason are consistent, and the result is a function of the seed.
  */
 import { describe, expect, it } from 'vitest';
-import { loadSeed } from '../../core/seed';
+import { loadSeed } from '../../entities/seed/data';
 import { INJECTORS, NoiseTeacher } from '../../core/teacher/noise';
 import { TeacherTripleSchema } from '../../core/teacher/types';
 import { containsHangul } from '../../core/validation/text';

@@ -21,10 +21,9 @@ import { createDeps } from '../../activities/deps';
 import { driftActivities } from '../../activities/drift';
 import { generateActivities } from '../../activities/generate';
 import { validateActivities } from '../../activities/validate';
-import { endpoints, loadConfig } from '../../core/config';
-import { seedDatabase } from '../../core/db/seed';
-import { MlflowClient } from '../../core/mlflow';
-import '../../core/providers'; // registers the OpenAI teacher
+import { endpoints, loadConfig } from '../../config';
+import { seedDatabase } from '../../entities/seed';
+import { MlflowClient } from '../../adapters/mlflow';
 import { runActivity } from '../../stages/activity';
 import { luhnValid, normalizeForDetection } from '../../core/validation/pii';
 import { openDatabase } from '../../entities/data-source';

@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoints } from '../../core/config';
+import { endpoints, loadConfig } from '../../config';
 import { createCorrector } from '../../core/engines/index';
+import { registerOfflineEngines } from '../../adapters/offline-engines';
 import type { Corrector } from '../../core/engines/types';
-import { MlflowClient } from '../../core/mlflow';
+import { MlflowClient } from '../../adapters/mlflow';
 import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { FakeLlmServer, type RecordedRequest, type Scripted } from './fake-llm-server';
@@ -29,6 +30,7 @@ describe('pipeline with an OpenAI baseline (local OpenAI-protocol server)', () =
   const isJudge = (r: RecordedRequest) => r.body.response_format?.json_schema?.name === 'explanation_judgement';
 
   beforeAll(async () => {
+    registerOfflineEngines(loadConfig());
     harper = await createCorrector('harper');
     server.responder = async (req): Promise<Scripted> => {
       const text = userText(req);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Ollama server from its Go module, pinned, for the integration test that serves the
-# tiny fine-tuned model (test/providers/ollama-real.test.ts). Idempotent; Go's build cache makes a
-# rebuild quick. About 4-5 minutes on 2 cores the first time.
+# tiny fine-tuned model (test/providers/ollama-real.test.ts). Built once: later runs find the binary
+# and its version stamp and say so. About 4-5 minutes on a quiet 2-core machine the first time (13
+# under load); Go's build cache makes a rebuild quick.
 #
 # The module zip leaves out llama.cpp's vendored headers, so they come from Debian's packages
 # (nlohmann-json3-dev, libstb-dev) and, for miniaudio (audio input only), a stand-in header beside
@@ -12,7 +13,10 @@ root=$(pwd)
 OLLAMA_VERSION=v0.17.4
 bin=.tools/bin/ollama
 stamp=.tools/stamps/ollama
-if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$OLLAMA_VERSION" ]; then exit 0; fi
+if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$OLLAMA_VERSION" ]; then
+  echo "[ollama build] cached: $bin is Ollama $OLLAMA_VERSION, built once (delete $stamp to build it again)"
+  exit 0
+fi
 command -v go >/dev/null || { echo "[ollama build] error: Go is needed" >&2; exit 1; }
 missing=()
 [ -f /usr/include/nlohmann/json_fwd.hpp ] || missing+=(nlohmann-json3-dev)
@@ -31,3 +35,4 @@ echo "[ollama build] go install github.com/ollama/ollama@$OLLAMA_VERSION"
 GOTOOLCHAIN=local GOBIN="$root/.tools/bin" CGO_CPPFLAGS="-I$root/test/providers/ollama-build -I/usr/include/stb/.." \
   go install "github.com/ollama/ollama@$OLLAMA_VERSION"
 echo "$OLLAMA_VERSION" > "$stamp"
+echo "[ollama build] built $bin (Ollama $OLLAMA_VERSION); later runs use it as it is"

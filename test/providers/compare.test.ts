@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldoutEvalSet, evalSetDigest, scoreSystem } from '../../core/eval/evaluate';
-import { judgeCorrectionsCached, processPeakMemoryMb, runBaselineCached, type SystemRow, writeReport, sideBySideReport } from '../../core/providers/compare';
-import { LlmJudge } from '../../core/providers/judge';
-import { Llm } from '../../core/providers/llm';
-import { OpenAIBackend } from '../../core/providers/openai';
+import { judgeCorrectionsCached, processPeakMemoryMb, runBaselineCached, type SystemRow, writeReport, sideBySideReport } from '../../adapters/providers/compare';
+import { LlmJudge } from '../../adapters/providers/judge';
+import { Llm } from '../../adapters/providers/llm';
+import { OpenAIBackend } from '../../adapters/providers/openai';
 import { FakeLlmServer } from './fake-llm-server';
 
 const pairs = [

@@ -13,18 +13,18 @@ import { promisify } from 'node:util';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correctionSchema } from '../../core/engines/types';
-import { LlmCorrector } from '../../core/providers/corrector';
-import { Llm } from '../../core/providers/llm';
-import { OllamaBackend } from '../../core/providers/ollama';
-import { DeployError, deployToOllama } from '../../core/providers/ollama-deploy';
-import { PROJECT_ROOT } from '../../core/stack/index';
-import { createLocalCorrector } from '../../core/providers/transformers';
+import { LlmCorrector } from '../../adapters/providers/corrector';
+import { Llm } from '../../adapters/providers/llm';
+import { OllamaBackend } from '../../adapters/providers/ollama';
+import { DeployError, deployToOllama } from '../../adapters/providers/ollama-deploy';
+import { PROJECT_ROOT } from '../../config/paths';
+import { createLocalCorrector } from '../../adapters/providers/transformers';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createDeps } from '../../activities/deps';
 import { uploadDirectory } from '../../activities/finetune';
 import { registryActivities } from '../../activities/registry';
 import { startTestStack } from '../support/stack';
-import { freePort } from '../../core/stack/process';
+import { freePort } from '../../ops/stack/process';
 import { buildTinyModel, ensureTrainerVenv, FIXTURE_DATA, runToEnd } from '../trainer/python';
 
 const exec = promisify(execFile);
@@ -38,7 +38,9 @@ describe('deploy to a real Ollama server (tiny fine-tuned Gemma 3)', () => {
   let serverLog = '';
 
   beforeAll(async () => {
-    await exec('bash', [path.join(PROJECT_ROOT, 'test/providers/build-ollama.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+    // Built from source once (minutes), then cached: the script says which.
+    const build = await exec('bash', [path.join(PROJECT_ROOT, 'test/providers/build-ollama.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+    console.log(build.stdout.split('\n').filter((l) => l.startsWith('[ollama build]')).join('\n'));
     const python = await ensureTrainerVenv();
     // train only (no valid split): the model overfits the fixture and reproduces its corrections
     const data = mkdtempSync(path.join(os.tmpdir(), 'correctly-ollama-data-'));

@@ -6,15 +6,15 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { correctionSchema } from '../../core/engines/types';
-import { LlmCorrector } from '../../core/providers/corrector';
-import { MalformedOutputError, ProviderCancelledError, ProviderHttpError, ProviderTimeoutError, TokenLimitError } from '../../core/providers/errors';
-import { createLlm, createLlmCorrector, createLlmJudge } from '../../core/providers/index';
-import { Llm, type LlmOptions } from '../../core/providers/llm';
-import { OllamaBackend } from '../../core/providers/ollama';
-import { OpenAIBackend } from '../../core/providers/openai';
-import { loadConfig } from '../../core/config';
-import { LlmTeacher } from '../../core/providers/teacher';
-import { createTeacher } from '../../core/teacher/backends';
+import { LlmCorrector } from '../../adapters/providers/corrector';
+import { MalformedOutputError, ProviderCancelledError, ProviderHttpError, ProviderTimeoutError, TokenLimitError } from '../../core/engines/provider-errors';
+import { createLlm, createLlmCorrector, createLlmJudge } from '../../adapters/providers/index';
+import { Llm, type LlmOptions } from '../../adapters/providers/llm';
+import { OllamaBackend } from '../../adapters/providers/ollama';
+import { OpenAIBackend } from '../../adapters/providers/openai';
+import { loadConfig } from '../../config';
+import { LlmTeacher } from '../../adapters/providers/teacher';
+import { createTeacher } from '../../adapters/teachers';
 import { FakeLlmServer } from './fake-llm-server';
 
 const GOOD = JSON.stringify({ corrected: 'She goes to school every day.', reason: "주어가 3인칭 단수이므로 'goes'를 씁니다." });

@@ -2,12 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEdits, editSchema } from '../../core/engines/types';
-import { diffEdits, restorePii } from '../../core/providers/corrector';
-import { scoreJudgement, summarizeJudgements } from '../../core/providers/judge';
-import { jsonSchemaOf, parseReply } from '../../core/providers/llm';
-import { CorrectionReplySchema } from '../../core/providers/prompts';
-import { retryAfterMs, sleep } from '../../core/providers/retry';
-import { callCost, UsageLedger } from '../../core/providers/usage';
+import { diffEdits, restorePii } from '../../adapters/providers/corrector';
+import { scoreJudgement, summarizeJudgements } from '../../adapters/providers/judge';
+import { jsonSchemaOf, parseReply } from '../../adapters/providers/llm';
+import { CorrectionReplySchema } from '../../adapters/providers/prompts';
+import { retryAfterMs, sleep } from '../../adapters/providers/retry';
+import { callCost, UsageLedger } from '../../adapters/providers/usage';
 
 describe('diffEdits', () => {
   it('merges changes separated by whitespace into one edit, with offsets into the input', () => {

@@ -10,7 +10,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps } from '../../activities/deps';
 import { registryActivities } from '../../activities/registry';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../config';
 import type { ServingApi } from '../../serve/server';
 import { waitFor } from '../support/wait';
 import { post, registerRulesVersion, type ServeHarness, startServeHarness } from './support';

@@ -4,10 +4,10 @@
  * train and registry activities do it.
  */
 import type { DataSource } from 'typeorm';
-import { endpoints, loadConfig, type Config } from '../../core/config';
-import { RULES_ARTIFACT } from '../../core/engines/champion';
+import { endpoints, loadConfig, type Config } from '../../config';
+import { RULES_ARTIFACT } from '../../adapters/mlflow-models';
 import { trainRuleModel, type TrainingPair } from '../../core/engines/rules';
-import { MlflowClient } from '../../core/mlflow';
+import { MlflowClient } from '../../adapters/mlflow';
 import { openDatabase } from '../../entities/data-source';
 import { startServingApi, type ServingApi, type ServingApiOptions } from '../../serve/server';
 import { stackEnv, startTestStack, type TestStack } from '../support/stack';

@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SETTINGS } from '../../core/config';
-import { JFLEG_DIR } from '../../core/eval/jfleg';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { SETTINGS } from '../../config';
+import { JFLEG_DIR } from '../../config/paths';
+import { PROJECT_ROOT } from '../../config/paths';
 
 export const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com' };
 

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../../core/config';
-import { freePort } from '../../core/stack/process';
-import { Stack } from '../../core/stack/index';
+import { loadConfig } from '../../config';
+import { freePort } from '../../ops/stack/process';
+import { Stack } from '../../ops/stack/index';
 
 declare module 'vitest' {
   export interface ProvidedContext {

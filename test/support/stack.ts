@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Config, loadConfig } from '../../core/config';
-import { freePort } from '../../core/stack/process';
-import { Stack, type StackPart } from '../../core/stack/index';
+import { type Config, loadConfig } from '../../config';
+import { freePort } from '../../ops/stack/process';
+import { Stack, type StackPart } from '../../ops/stack/index';
 
 export interface TestStack {
   config: Config;

@@ -4,10 +4,10 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig } from '../../core/config';
-import { temporalBinary } from '../../core/stack/index';
+import { loadConfig } from '../../config';
+import { temporalBinary } from '../../ops/stack/index';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
-import { WORKFLOWS_PATH } from '../../worker/run';
+import { WORKFLOWS_PATH } from '../../config/paths';
 
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({

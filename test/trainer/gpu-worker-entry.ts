@@ -5,7 +5,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createDeps } from '../../activities/deps';
 import { finetuneActivities } from '../../activities/finetune';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../config';
 import { GPU_QUEUE } from '../../contracts/queues';
 
 const config = loadConfig();

@@ -6,11 +6,11 @@
  * the gate must refuse it — an honest result, not a forced pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRunCorrector } from '../../core/engines/champion';
-import { endpoints } from '../../core/config';
-import { MlflowClient } from '../../core/mlflow';
-import { TransformersBackend } from '../../core/providers/transformers';
-import { downloadArtifactDir } from '../../core/providers/files';
+import { loadRunCorrector } from '../../adapters/mlflow-models';
+import { endpoints } from '../../config';
+import { MlflowClient } from '../../adapters/mlflow';
+import { TransformersBackend } from '../../adapters/providers/transformers';
+import { downloadArtifactDir } from '../../adapters/providers/files';
 import type { PipelineResult } from '../../contracts/pipeline';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 import { buildTinyModel, ensureTrainerVenv, fixtureDataset, SMOKE_ARGS } from './python';

@@ -8,15 +8,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { trainerPython } from '../../activities/finetune';
-import { PROJECT_ROOT } from '../../core/stack/index';
+import { PROJECT_ROOT } from '../../config/paths';
 
 const exec = promisify(execFile);
 export const FIXTURE_DATA = path.join(PROJECT_ROOT, 'test/trainer/fixtures/data');
 
-/** Runs trainer/setup.sh (idempotent) and returns the venv's Python. */
+let venvChecked = false;
+
+/**
+ * Runs trainer/setup.sh and returns the venv's Python. The venv (torch and friends, ~3 GB of
+ * wheels) is installed once and cached; the script's line says whether it was up to date.
+ */
 export async function ensureTrainerVenv(): Promise<string> {
-  if (!process.env.CORRECTLY_TRAINER_PYTHON) {
-    await exec('bash', [path.join(PROJECT_ROOT, 'trainer/setup.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+  if (!process.env.CORRECTLY_TRAINER_PYTHON && !venvChecked) {
+    const r = await exec('bash', [path.join(PROJECT_ROOT, 'trainer/setup.sh')], { cwd: PROJECT_ROOT, maxBuffer: 16 << 20 });
+    console.log(r.stdout.split('\n').filter((l) => l.startsWith('[trainer setup]')).join('\n'));
+    venvChecked = true;
   }
   return trainerPython();
 }

@@ -2,9 +2,9 @@
  * The near-duplicate check against a real Chroma server (a private one per test file).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { endpoints } from '../../core/config';
+import { endpoints } from '../../config';
 import { LocalHashEmbedder } from '../../core/embedding';
-import { ChromaVectorIndex, chromaClient, collectionNameFor } from '../../core/embedding/chroma';
+import { ChromaVectorIndex, chromaClient, collectionNameFor } from '../../adapters/chroma';
 import { type SampleResult, validateBatch } from '../../core/validation';
 import { startTestStack, type TestStack } from '../support/stack';
 import { sample, variedSamples } from './fixtures';

@@ -21,8 +21,8 @@ import { LocalHashEmbedder } from '../../core/embedding/local-hash';
 import { InMemoryVectorIndex } from '../../core/embedding/vector-index';
 import { stableId } from '../../core/ids';
 import { drawBatch } from '../../core/teacher/draw';
-import { loadSeed, loadTexts } from '../../core/seed';
-import { FORMS, lengthBucketOf, SeedTextSchema, TONES } from '../../core/seed/schema';
+import { loadSeed, loadTexts } from '../../entities/seed/data';
+import { FORMS, lengthBucketOf, SeedTextSchema, TONES } from '../../entities/seed/schema';
 import { NoiseTeacher } from '../../core/teacher/noise';
 import { type CandidateSample, containsProfanity, detectPii, samplePiiTypes, validateBatch } from '../../core/validation';
 

@@ -3,9 +3,9 @@
  * detection against an in-memory index (small N) and a real Chroma server.
  *   npx tsx test/validation/throughput.ts [N=10000]
  */
-import { endpoints } from '../../core/config';
+import { endpoints } from '../../config';
 import { LocalHashEmbedder } from '../../core/embedding';
-import { ChromaVectorIndex } from '../../core/embedding/chroma';
+import { ChromaVectorIndex } from '../../adapters/chroma';
 import { InMemoryVectorIndex, type VectorIndex } from '../../core/embedding/vector-index';
 import { validateBatch } from '../../core/validation';
 import { startTestStack } from '../support/stack';

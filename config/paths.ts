@@ -1,0 +1,48 @@
+/**
+ * Where things are in a checkout: the one place that knows the project's folders and the data
+ * beside it. Everything is found from this file's own place (`import.meta.dirname`, which the CLI
+ * build rewrites to this source directory), so a clone works wherever it lies.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The repository's root (package.json, the sources, `.tools`, `.venv-trainer`). */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Tools `make setup` builds or downloads: the Temporal CLI, LanguageTool's jars, Ollama (tests). */
+export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
+export const TOOLS_BIN = path.join(TOOLS_DIR, 'bin');
+/** LanguageTool's jars (infra/languagetool/pom.xml, fetched by setup.sh). */
+export const LANGUAGETOOL_LIB = path.join(TOOLS_DIR, 'languagetool/lib');
+
+/** The trainer's venv (trainer/setup.sh) and its Python. */
+export const TRAINER_VENV = path.join(PROJECT_ROOT, '.venv-trainer');
+export const TRAINER_VENV_PYTHON = path.join(TRAINER_VENV, 'bin', 'python');
+/** The prompt texts the LLM providers and the Python trainer share. */
+export const PROMPTS_FILE = path.join(PROJECT_ROOT, 'trainer/prompts.json');
+
+/** Workflow code a worker bundles (Temporal's workflowsPath). */
+export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows/index.ts');
+/** Entry points the dev stack starts as processes. */
+export const WORKER_MAIN = path.join(PROJECT_ROOT, 'worker/main.ts');
+export const SERVE_MAIN = path.join(PROJECT_ROOT, 'serve/main.ts');
+export const PGLITE_SERVER = path.join(PROJECT_ROOT, 'infra/pglite-server.ts');
+/** The web page and dashboard files the serving API hands out. */
+export const SERVE_PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
+/** What piscina loads in each engine-pool thread. */
+export const ENGINE_THREAD_ENTRY = path.join(PROJECT_ROOT, 'adapters/engine-pool/pool-thread-entry.mjs');
+
+/**
+ * JFLEG dev (the fixed public eval set): JFLEG_DIR, else `shared/data/jfleg` beside the checkout or
+ * beside any folder above it (a worktree under `wt/` finds the `shared/` of the main checkout),
+ * else the place beside the checkout, so that a missing set names where it was looked for.
+ */
+export const JFLEG_DIR = process.env.JFLEG_DIR || findBesideCheckout('shared/data/jfleg');
+
+function findBesideCheckout(rel: string): string {
+  for (let dir = path.dirname(PROJECT_ROOT); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, rel);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.join(path.dirname(PROJECT_ROOT), rel);
+  }
+}

@@ -1,0 +1,3 @@
+import { engine } from '../core/engine';
+export const plain = engine;
+export type Plain = typeof plain;

@@ -1,0 +1,2 @@
+import { engine } from '../core/engine';
+export const llm = engine;

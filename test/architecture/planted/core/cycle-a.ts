@@ -1,0 +1,3 @@
+// planted: no-circular
+import { b } from './cycle-b';
+export const a = () => b;

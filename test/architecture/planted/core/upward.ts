@@ -1,0 +1,3 @@
+// planted: domain-is-innermost
+import { llm } from '../adapters/llm';
+export const upward = llm;

@@ -1,0 +1,2 @@
+import { llm } from '../adapters/llm';
+export const server = llm;
