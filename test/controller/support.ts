@@ -54,6 +54,9 @@ export async function startControllerHarness(): Promise<ControllerHarness> {
       await stub(modelOf(input.pipelineId)).held;
       return { batch: input.batch, generated: input.count, skipped: 0, invalid: 0 };
     },
+    async collectUserSamples() {
+      return { feedback: 0, traffic: 0, trafficSkipped: 'no traffic in this test' };
+    },
     async validateSamples() {
       return { total: 100, accepted: 90, rejected: 10, byReason: { unchanged: 10 }, redacted: 0 };
     },
@@ -75,6 +78,8 @@ export async function startControllerHarness(): Promise<ControllerHarness> {
         champion: null,
         harper: { engine: 'harper', modelVersion: null, heldout: metrics(0.55), jfleg: metrics(0.45) },
         comparison: { reference: 'harper', delta: candidate - 0.45, ci: [0, 0.1], pBetter: 0.9 },
+        // what the significance gate decides on: above 0 promotes, below 0 refuses
+        comparisons: [{ set: 'jfleg', label: 'JFLEG dev', sentences: 10, reference: 'the base ensemble', candidateGleu: candidate, referenceGleu: 0.45, delta: candidate - 0.45, ci: [candidate - 0.47, candidate - 0.43], pBetter: candidate > 0.45 ? 1 : 0 }],
         reportPath: '/nonexistent/report.json',
       };
     },

@@ -15,7 +15,7 @@ describe('pipeline steps', () => {
     expect(generationBatches({ samples: 200, batchSize: 200 })).toEqual([{ batch: 0, count: 200 }]);
     const p = params({ samples: 30, batchSize: 10, seed: 9, reasonLanguage: 'en' });
     expect(generationBatches(p).map((b) => b.count).reduce((a, b) => a + b)).toBe(30);
-    expect(generateBatchInput('p-1', p, { batch: 2, count: 10 })).toEqual({ pipelineId: 'p-1', batch: 2, count: 10, seed: 9, teacher: 'noise', reasonLanguage: 'en' });
+    expect(generateBatchInput('p-1', p, { batch: 2, count: 10 })).toEqual({ pipelineId: 'p-1', batch: 2, offset: 20, count: 10, seed: 9, teacher: 'noise', reasonLanguage: 'en' });
   });
 
   it('builds each stage\'s input from the parameters', () => {
