@@ -64,3 +64,10 @@ export function validationRefusal(report: ValidationCounts, maxRejectRate: numbe
   if (report.rejected / report.total > maxRejectRate) return `${report.rejected} of ${report.total} samples rejected (more than ${maxRejectRate * 100}%); top reasons: ${top}`;
   return null;
 }
+
+/** A dataset version's samples per source, for summaries: "teacher 230, feedback 12, traffic 0, wrong-edit evidence 3". */
+export function sourceCounts(counts: Record<string, number>): string {
+  const parts = ['teacher', 'feedback', 'traffic'].map((k) => `${k} ${counts[`source_${k}`] ?? 0}`);
+  if (counts.wrong_evidence) parts.push(`wrong-edit evidence ${counts.wrong_evidence}`);
+  return parts.join(', ');
+}

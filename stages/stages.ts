@@ -11,7 +11,7 @@ import { createActivities } from '../activities';
 import type { ActivityDeps } from '../activities/deps';
 import { decideGateBySignificance } from '../contracts/gate';
 import type { EvaluationResult } from '../contracts/pipeline';
-import { generateBatchInput, generationBatches, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { generateBatchInput, generationBatches, sourceCounts, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { sha256 } from '../core/ids';
 import { GeneratedSampleSchema } from '../entities';
 import { runActivity } from './activity';
@@ -119,7 +119,7 @@ export async function validateStage(deps: ActivityDeps, flags: StageFlags, io: {
   };
   writeAtomic(io.report, JSON.stringify(out, null, 2) + '\n');
   writeAtomic(io.plot, csv([['reason', 'samples'], ...Object.entries(out.rejectedBy)]));
-  log(`validate: ${report.accepted}/${report.total} accepted; dataset md5 ${ds.md5} (${ds.counts.train} train / ${ds.counts.valid} valid / ${ds.counts.test} test)`);
+  log(`validate: ${report.accepted}/${report.total} accepted; dataset md5 ${ds.md5} (${ds.counts.train} train / ${ds.counts.valid} valid / ${ds.counts.test} test; ${sourceCounts(ds.counts)})`);
   return out;
 }
 

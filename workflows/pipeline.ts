@@ -36,7 +36,7 @@ import {
   type StageName,
   STAGES,
 } from '../contracts/pipeline';
-import { generateBatchInput, generationBatches, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
+import { generateBatchInput, generationBatches, sourceCounts, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from '../contracts/search-attributes';
 
@@ -194,7 +194,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
       const dataset = await run(
         'version',
         () => stage('version the dataset with DVC (add + push)', { startToCloseTimeout: '1 hour', heartbeatTimeout: HEARTBEAT.version }).versionDataset(versionDatasetInput(pipelineId, p)),
-        (r) => `md5 ${r.md5.slice(0, 10)}… (${r.counts.train}/${r.counts.valid}/${r.counts.test} train/valid/test)`,
+        (r) => `md5 ${r.md5.slice(0, 10)}… (${r.counts.train}/${r.counts.valid}/${r.counts.test} train/valid/test; ${sourceCounts(r.counts)})`,
       );
       progress.datasetMd5 = dataset.md5;
       upsertSearchAttributes([{ key: DATASET_VERSION, value: dataset.md5 }]);
