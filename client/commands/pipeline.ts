@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { PolicyPatch } from '../../contracts/controller';
 import { parsePipelineInput, pipelineStartDetails, type PipelineInput, type PipelineProgress, type PipelineResult } from '../../contracts/pipeline';
+import { sourceCounts } from '../../contracts/pipeline-steps';
 import { links } from '../../config';
 import type { CorrectlyClient } from '../index';
 import { action, cliConfig, intOption, numberOption, table, UsageError } from './util';
@@ -69,23 +70,32 @@ export function pipelineInputFromOptions(o: StartOpts): PipelineInput {
 
 export function formatResult(r: PipelineResult, links: { temporal: string; mlflow: string }): string {
   const m = r.metrics;
-  const row = (name: string, s: typeof m.candidate | null) =>
-    s ? { system: name, version: s.modelVersion ?? '-', 'jfleg gleu': s.jfleg.gleu.toFixed(4), 'heldout gleu': s.heldout.gleu.toFixed(4), 'no-change': s.heldout.noChangeRate.toFixed(3), 'p50 ms': s.jfleg.latencyMsP50.toFixed(1) } : null;
-  const rows = [row('candidate', m.candidate), row('champion', m.champion), row('harper', m.harper)].filter(Boolean) as Record<string, string>[];
+  const f4 = (x: number) => x.toFixed(4);
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${f4(Math.abs(x))}`;
+  const row = (name: string, s: typeof m.candidate | null | undefined) =>
+    s
+      ? { system: name, version: s.modelVersion ?? '-', 'jfleg gleu': f4(s.jfleg.gleu), 'heldout gleu': f4(s.heldout.gleu), ...(m.candidate.feedback ? { 'feedback gleu': s.feedback ? f4(s.feedback.gleu) : '-' } : {}), 'no-change': s.heldout.noChangeRate.toFixed(3), 'p50 ms': s.jfleg.latencyMsP50.toFixed(1) }
+      : null;
+  const rows = [row('candidate', m.candidate), row('champion', m.champion), row('base', m.base), row('harper', m.harper)].filter(Boolean) as Record<string, string>[];
+  // One line per eval set the gate decided on (older results have only the JFLEG comparison).
+  const comparisons = m.comparisons?.length
+    ? m.comparisons.map((c) => `vs ${c.reference} on ${c.label} (${c.sentences}): Δ GLEU ${signed(c.delta)}  95% CI [${signed(c.ci[0])}, ${signed(c.ci[1])}]`)
+    : [`vs ${m.comparison.reference}: Δ GLEU ${signed(m.comparison.delta)}  95% CI [${signed(m.comparison.ci[0])}, ${signed(m.comparison.ci[1])}]`];
+  const c = r.datasetVersion.counts;
   return [
     `pipeline   ${r.pipelineId}`,
-    `dataset    md5 ${r.datasetVersion.md5}  (${r.datasetVersion.counts.train} train / ${r.datasetVersion.counts.valid} valid / ${r.datasetVersion.counts.test} test)`,
+    `dataset    md5 ${r.datasetVersion.md5}  (${c.train} train / ${c.valid} valid / ${c.test} test; ${sourceCounts(c)})`,
     `candidate  v${r.candidateVersion}  (MLflow run ${r.mlflowRunId})`,
     '',
     table(rows),
     '',
-    `vs ${m.comparison.reference}: Δ GLEU ${m.comparison.delta >= 0 ? '+' : ''}${m.comparison.delta.toFixed(4)}  95% CI [${m.comparison.ci[0].toFixed(4)}, ${m.comparison.ci[1].toFixed(4)}]`,
+    ...comparisons,
     `promoted   ${r.promoted ? 'yes' : 'no'}: ${r.why.join('; ')}`,
     r.deployed ? `deployed   ${r.deployed.detail}` : '',
     '',
     `Temporal Web UI  ${links.temporal}`,
     `MLflow           ${links.mlflow}`,
-  ].filter((l) => l !== null).join('\n');
+  ].join('\n');
 }
 
 function formatProgress(p: PipelineProgress): string {
