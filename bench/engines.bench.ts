@@ -9,9 +9,6 @@
  * Needs a LanguageTool server: LANGUAGETOOL_URL, or one is started (stack part) for the run.
  * Prints Markdown for docs/benchmarks.md.   npx tsx bench/engines.bench.ts [jfleg limit]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { loadConfig } from '../config';
 import { createCorrector } from '../core/engines';
 import { registerOfflineEngines } from '../adapters/offline-engines';
@@ -19,27 +16,11 @@ import type { Corrector } from '../core/engines/types';
 import { loadJfleg } from '../adapters/jfleg';
 import { runLearnerSuite } from '../core/eval/learner';
 import { gleuCorpus } from '../core/gleu/gleu';
-import { Stack } from '../ops/stack/index';
-import { freePort } from '../ops/stack/process';
 import { detokenize, tokenize } from '../core/text/tokenize';
+import { languagetoolServer } from './languagetool';
 import { machine, quantile } from './machine';
 
 const limit = Number(process.argv[2] ?? 0);
-
-async function languagetoolServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.LANGUAGETOOL_URL) return { url: process.env.LANGUAGETOOL_URL, stop: async () => {} };
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'correctly-bench-lt-'));
-  const config = loadConfig({ ...process.env, CORRECTLY_STATE_DIR: stateDir, LANGUAGETOOL_PORT: String(await freePort()), CORRECTLY_CONFIG: '' });
-  const stack = new Stack(config);
-  await stack.up(['languagetool']);
-  return {
-    url: `http://127.0.0.1:${config.languagetoolPort}`,
-    stop: async () => {
-      await stack.down(['languagetool']);
-      rmSync(stateDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A corrector whose output `second` corrects again (the naive chain). */
 function chain(first: Corrector, second: Corrector): Corrector {

@@ -27,26 +27,13 @@ import { gleuCorpus } from '../core/gleu/gleu';
 import { NoiseTeacher } from '../core/teacher/noise';
 import { detokenize, tokenize } from '../core/text/tokenize';
 import { loadSeed } from '../entities/seed/data';
-import { Stack } from '../ops/stack/index';
-import { freePort } from '../ops/stack/process';
+import { languagetoolServer } from './languagetool';
 import { machine, quantile } from './machine';
 
 const sizes = (process.env.SIZES ?? '1000,10000,50000').split(',').map(Number).sort((a, b) => a - b);
 const largest = sizes[sizes.length - 1];
 
-let url = process.env.LANGUAGETOOL_URL;
-let stop = async () => {};
-if (!url) {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'correctly-bench-lt-'));
-  const config = loadConfig({ ...process.env, CORRECTLY_STATE_DIR: stateDir, LANGUAGETOOL_PORT: String(await freePort()), CORRECTLY_CONFIG: '' });
-  const stack = new Stack(config);
-  await stack.up(['languagetool']);
-  url = `http://127.0.0.1:${config.languagetoolPort}`;
-  stop = async () => {
-    await stack.down(['languagetool']);
-    rmSync(stateDir, { recursive: true, force: true });
-  };
-}
+const { url, stop } = await languagetoolServer();
 const work = mkdtempSync(path.join(os.tmpdir(), 'correctly-bench-scorer-'));
 const lt = new LanguageToolClient(url);
 

@@ -7,17 +7,14 @@
  *   npx tsx bench/spelling.bench.ts        (needs LANGUAGETOOL_URL or starts a LanguageTool server)
  */
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config';
 import { HarperCorrector } from '../core/engines/harper';
 import { LanguageToolClient } from '../adapters/languagetool';
 import { DEFAULT_SPELLING_RANK, spellingCost } from '../core/engines/spelling';
 import { mulberry32 } from '../core/random';
-import { Stack } from '../ops/stack/index';
-import { freePort } from '../ops/stack/process';
 import { zipf } from '../core/text/frequency';
+import { languagetoolServer } from './languagetool';
 import { machine } from './machine';
 
 // The package exports only its cspell config; the word list lies beside it.
@@ -29,19 +26,7 @@ const pairs = dict.dictionaryDefinitions[0].suggestWords
 const rand = mulberry32(7);
 const sample = pairs.map((p) => [rand(), p] as const).sort((a, b) => a[0] - b[0]).slice(0, 800).map((x) => x[1]);
 
-let url = process.env.LANGUAGETOOL_URL;
-let stop = async () => {};
-if (!url) {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'correctly-bench-lt-'));
-  const config = loadConfig({ ...process.env, CORRECTLY_STATE_DIR: stateDir, LANGUAGETOOL_PORT: String(await freePort()), CORRECTLY_CONFIG: '' });
-  const stack = new Stack(config);
-  await stack.up(['languagetool']);
-  url = `http://127.0.0.1:${config.languagetoolPort}`;
-  stop = async () => {
-    await stack.down(['languagetool']);
-    rmSync(stateDir, { recursive: true, force: true });
-  };
-}
+const { url, stop } = await languagetoolServer();
 
 const lt = new LanguageToolClient(url);
 const harper = new HarperCorrector();
