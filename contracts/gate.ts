@@ -33,6 +33,9 @@ export function decideGateBySignificance(ev: EvaluationResult, gate: PipelinePar
   } else if (better.length) {
     promote = true;
     reasons.push(`significant improvement on ${better.map(describeComparison).join('; ')}`);
+  } else if (gate.promoteWhen === 'no-significant-regression' && comparisons.length) {
+    promote = true;
+    reasons.push(`no significant regression (promoteWhen: no-significant-regression): ${comparisons.map(describeComparison).join('; ')}`);
   } else {
     promote = false;
     reasons.push(`no significant improvement: ${comparisons.length ? comparisons.map(describeComparison).join('; ') : 'nothing was compared'}${gate.minGleuDelta ? ` (a gain must also be ≥ ${gate.minGleuDelta})` : ''}`);

@@ -64,14 +64,20 @@ export const PipelineInputSchema = z
       .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128 }),
     gate: z
       .object({
-        /** Candidate must beat the reference (champion, or Harper when there is none) by this much GLEU on JFLEG dev. */
+        /** A significant gain must also be at least this much GLEU. */
         minGleuDelta: MinGleuDeltaSchema.default(0),
+        /**
+         * What promotes: a significant improvement on some eval set (the default, no churn), or, for
+         * runs that exercise the machinery rather than the model (tests, a first bootstrap), any
+         * candidate without a significant regression. Both refuse a significant regression.
+         */
+        promoteWhen: z.enum(['significant-improvement', 'no-significant-regression']).default('significant-improvement'),
         /** Minimal share of already-correct sentences the candidate must leave unchanged. */
         minNoChangeRate: z.number().min(0).max(1).default(0.8),
         /** Limit JFLEG dev to its first N sentences (0 = all 754), for quick runs. */
         jflegLimit: JflegLimitSchema.default(0),
       })
-      .default({ minGleuDelta: 0, minNoChangeRate: 0.8, jflegLimit: 0 }),
+      .default({ minGleuDelta: 0, promoteWhen: 'significant-improvement', minNoChangeRate: 0.8, jflegLimit: 0 }),
     /** The learners' data: feedback is always used; served traffic only with an LLM teacher. */
     flywheel: z
       .object({
@@ -113,7 +119,7 @@ export function pipelineStartDetails(input: PipelineInput, origin?: string): { s
       ...(origin ? [origin, ''] : []),
       `- ${p.samples} samples in batches of ${p.batchSize}, seed ${p.seed}, reasons in ${p.reasonLanguage}`,
       `- teacher ${p.backends.teacher} · trainer ${p.backends.trainer} · embedder ${p.backends.embedder} · baseline ${p.backends.baseline}`,
-      `- gate: ${jfleg}, Δ GLEU ≥ ${p.gate.minGleuDelta}, no-change ≥ ${p.gate.minNoChangeRate * 100}%`,
+      `- gate: ${jfleg}, promote on ${p.gate.promoteWhen}${p.gate.minGleuDelta ? ` (gain ≥ ${p.gate.minGleuDelta})` : ''}, no-change ≥ ${p.gate.minNoChangeRate * 100}%`,
       `- approval ${p.approval.required ? `required (within ${p.approval.timeoutSeconds} s)` : 'not required'}`,
       '',
       '```json',

@@ -9,7 +9,7 @@ import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 
 // More than two of the activity's 2000-sample chunks, so there is a "between".
-const INPUT: PipelineInput = { samples: 4500, batchSize: 1500, seed: 5, validation: { maxRejectRate: 1 }, gate: { jflegLimit: 30 }, trigger: 'fault test: database restart' };
+const INPUT: PipelineInput = { samples: 4500, batchSize: 1500, seed: 5, validation: { maxRejectRate: 1 }, gate: { jflegLimit: 30, promoteWhen: 'no-significant-regression' }, trigger: 'fault test: database restart' };
 
 describe('fault: database restarted during validation', () => {
   let s: FaultStack;

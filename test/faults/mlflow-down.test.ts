@@ -11,7 +11,7 @@ import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 
-const INPUT: PipelineInput = { samples: 300, seed: 9, gate: { jflegLimit: 30 }, trigger: 'fault test: mlflow down' };
+const INPUT: PipelineInput = { samples: 300, seed: 9, gate: { jflegLimit: 30, promoteWhen: 'no-significant-regression' }, trigger: 'fault test: mlflow down' };
 
 describe('fault: MLflow down during promotion', () => {
   let s: FaultStack;

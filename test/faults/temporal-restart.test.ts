@@ -8,7 +8,7 @@ import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { assertStillRunning, controlRun, expectIntact, type FaultStack, startFaultStack, waitFor } from './support';
 
-const INPUT: PipelineInput = { samples: 300, seed: 21, gate: { jflegLimit: 30 }, trigger: 'fault test: temporal restart' };
+const INPUT: PipelineInput = { samples: 300, seed: 21, gate: { jflegLimit: 30, promoteWhen: 'no-significant-regression' }, trigger: 'fault test: temporal restart' };
 
 describe('fault: Temporal server restarted mid-pipeline', () => {
   let s: FaultStack;

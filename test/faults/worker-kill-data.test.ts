@@ -9,7 +9,7 @@ import { pipelineTimeline } from '../support/history';
 import { controlRun, expectIntact, type FaultStack, killWorkerDuring, startFaultStack } from './support';
 
 // Two big batches, so a generate activity is mid-way for a while.
-const INPUT: PipelineInput = { samples: 2000, batchSize: 1000, seed: 13, validation: { maxRejectRate: 1 }, gate: { jflegLimit: 30 }, trigger: 'fault test: worker killed (data stages)' };
+const INPUT: PipelineInput = { samples: 2000, batchSize: 1000, seed: 13, validation: { maxRejectRate: 1 }, gate: { jflegLimit: 30, promoteWhen: 'no-significant-regression' }, trigger: 'fault test: worker killed (data stages)' };
 
 describe('fault: worker killed during generate and validate', () => {
   let s: FaultStack;

@@ -8,7 +8,7 @@ import type { PipelineInput } from '../../contracts/pipeline';
 import { pipelineTimeline } from '../support/history';
 import { controlRun, expectIntact, type FaultStack, killWorkerDuring, startFaultStack } from './support';
 
-const INPUT: PipelineInput = { samples: 300, seed: 17, gate: { jflegLimit: 100 }, trigger: 'fault test: worker killed (model stages)' };
+const INPUT: PipelineInput = { samples: 300, seed: 17, gate: { jflegLimit: 100, promoteWhen: 'no-significant-regression' }, trigger: 'fault test: worker killed (model stages)' };
 
 describe('fault: worker killed during train and evaluate', () => {
   let s: FaultStack;

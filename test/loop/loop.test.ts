@@ -122,9 +122,11 @@ describe('monitoring and the retraining loop', () => {
     const s = await idleAfter(1);
     const history = await ctl.history();
     const finished = history.filter((e) => e.kind === 'finished');
-    expect(finished.at(-1), JSON.stringify(history, null, 1)).toMatchObject({ promoted: true, candidateVersion: '1' });
-    expect(finished.at(-1)!.detail).toMatch(/significant improvement on held-out feedback: Δ \+\d\.\d{4}, 95% CI \[\+\d\.\d{4}/);
     seen.learnPipeline = history.find((e) => e.kind === 'started')?.pipelineId;
+    expect(finished.at(-1), JSON.stringify(history, null, 1)).toMatchObject({ promoted: true, candidateVersion: '1' });
+    // Why: the gate's reasons, in the pipeline's result.
+    const result = await h.client.pipeline(seen.learnPipeline!).result();
+    expect(result.why.join('; ')).toMatch(/significant improvement on .*held-out feedback: Δ \+\d\.\d{4}, 95% CI \[\+\d\.\d{4}/);
     expect(s.champion?.version).toBe('1');
 
     // The dataset says where its samples came from; MLflow logged it.

@@ -32,7 +32,7 @@ describe('retraining pipeline end to end', () => {
     worker = await h.spawnWorker('cpu');
     worker.stdout!.on('data', (d) => (workerLog += d));
     worker.stderr!.on('data', (d) => (workerLog += d));
-    const run = await h.client.startPipeline({ samples: 400, seed: 7, reasonLanguage: 'ko', trigger: 'e2e test' }, { workflowId: 'e2e-pipeline-1' });
+    const run = await h.client.startPipeline({ samples: 400, seed: 7, reasonLanguage: 'ko', gate: { jflegLimit: 200, promoteWhen: 'no-significant-regression' }, trigger: 'e2e test' }, { workflowId: 'e2e-pipeline-1' });
     workflowId = run.workflowId;
     result = await run.result();
     if (process.env.RECORD_HISTORIES === '1') {
@@ -52,10 +52,12 @@ describe('retraining pipeline end to end', () => {
     expect(result.promoted).toBe(true);
     expect(result.candidateVersion).toBe('1');
     expect(result.datasetVersion.counts.train).toBeGreaterThan(100);
-    // The trained model is at least as good as Harper alone on JFLEG dev (the gate's reference here).
-    expect(result.metrics.comparison.reference).toBe('harper');
-    expect(result.metrics.candidate.jfleg.gleu).toBeGreaterThanOrEqual(result.metrics.harper.jfleg.gleu);
-    expect(result.metrics.harper.jfleg.gleu).toBeGreaterThanOrEqual(0.44);
+    // The first candidate is compared with the base ensemble on JFLEG dev and the held-out split;
+    // this run promotes one without a significant regression (the machinery, not the model, is under test).
+    expect(result.metrics.comparison.reference).toBe('base');
+    expect(result.metrics.comparisons?.map((c) => c.set)).toEqual(['jfleg', 'heldout']);
+    for (const c of result.metrics.comparisons ?? []) expect(c.ci[1]).toBeGreaterThanOrEqual(0);
+    expect(result.metrics.base!.jfleg.gleu).toBeGreaterThan(result.metrics.harper.jfleg.gleu);
   });
 
   it('the DVC remote holds the dataset, whose md5 is on the row, the MLflow run and the workflow', async () => {
@@ -101,12 +103,12 @@ describe('retraining pipeline end to end', () => {
     expect(await d.staticSummary()).toMatch(/^Retrain correctly-corrector: 400 samples/);
   });
 
-  it('a second run on the same data is not better than the champion by the gate\'s margin: not promoted, champion kept', async () => {
-    const run = await h.client.startPipeline({ samples: 400, seed: 7, trigger: 'e2e test, stricter gate', gate: { minGleuDelta: 0.05 } }, { workflowId: 'e2e-pipeline-2' });
+  it('a second run on the same data is not significantly better than the champion: not promoted, champion kept', async () => {
+    const run = await h.client.startPipeline({ samples: 400, seed: 7, trigger: 'e2e test, default gate', gate: { jflegLimit: 200 } }, { workflowId: 'e2e-pipeline-2' });
     const second = await run.result();
     expect(second.promoted).toBe(false);
     expect(second.metrics.comparison.reference).toBe('champion');
-    expect(second.why.join(' ')).toMatch(/JFLEG dev GLEU .* < champion v1/);
+    expect(second.why.join(' ')).toMatch(/^no significant improvement: JFLEG dev: Δ [+−]\d\.\d{4}, 95% CI \[[+−]\d\.\d{4}, [+−]\d\.\d{4}\] vs champion v1/);
     const mlflow = new MlflowClient(endpoints(h.config).mlflowUrl);
     expect((await mlflow.getByAlias(h.config.mlflowModelName, 'champion'))?.version).toBe('1');
     const v2 = await mlflow.getModelVersion(h.config.mlflowModelName, second.candidateVersion);

@@ -92,4 +92,12 @@ describe('significance gate (paired bootstrap on every eval set)', () => {
     expect(decideGateBySignificance(low, gate()).promote).toBe(false);
     expect(decideGateBySignificance(withComparisons(cmp('jfleg', 0.004, [0.001, 0.007])), gate({ minGleuDelta: 0.005 })).promote).toBe(false);
   });
+
+  it('promoteWhen "no-significant-regression" (machinery runs) promotes a tie, still refuses a significant regression', () => {
+    const lenient = gate({ promoteWhen: 'no-significant-regression' });
+    const tie = decideGateBySignificance(withComparisons(cmp('jfleg', -0.001, [-0.004, 0.002])), lenient);
+    expect(tie.promote).toBe(true);
+    expect(tie.reasons[0]).toMatch(/^no significant regression \(promoteWhen: no-significant-regression\): JFLEG dev: Δ −0\.0010/);
+    expect(decideGateBySignificance(withComparisons(cmp('jfleg', -0.01, [-0.02, -0.001])), lenient).promote).toBe(false);
+  });
 });
