@@ -38,6 +38,7 @@ export async function scorerRows(
   const ensemble = new EnsembleCorrector({
     languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
     patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
+    strict: true, // the same pairs must give the same rows: no silent loss of LanguageTool
   });
   await ensemble.init();
   try {
@@ -56,6 +57,7 @@ export async function ensembleGleu(pairs: LabelledPair[], options: { languagetoo
   const ensemble = new EnsembleCorrector({
     languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
     patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
+    strict: true, // the same pairs must give the same rows: no silent loss of LanguageTool
     ...(options.scorer ? { scorer: TrainedScorer.fromJSON(options.scorer) } : {}),
   });
   await ensemble.init();

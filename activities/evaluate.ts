@@ -73,8 +73,10 @@ export function evaluateActivities(deps: ActivityDeps) {
       async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; outputs: Partial<Record<SetKey, string[]>> }> {
         const label = `${engine}${version ? ` v${version}` : ''}`;
         const outs = await withFreshEngineThread(deps.config, async (create) => {
+          // Scores must not depend on load: a system that does not answer fails the attempt (retried).
+          const strict: CorrectorFactory = (name, opts) => create(name, { ...opts, strict: true });
           const o: Partial<Record<SetKey, SystemOutputs>> = {};
-          for (const k of setKeys) o[k] = await outputs(sets[k]!, create, progress(label, sets[k]!.name));
+          for (const k of setKeys) o[k] = await outputs(sets[k]!, strict, progress(label, sets[k]!.name));
           return o;
         });
         const scores: Partial<Record<SetKey, EvalMetrics>> = {};

@@ -43,6 +43,12 @@ export interface EnsembleOptions {
   modelVersion?: string | null;
   /** Reported as Correction.engine; default "ensemble". */
   name?: string;
+  /**
+   * Fail when a system does not answer, instead of correcting without it (serving's default).
+   * Training rows and model selection use it: data that silently lost LanguageTool under load
+   * would make the same dataset train a different model.
+   */
+  strict?: boolean;
 }
 
 /** What one round saw, for debugging and for the scorer's training data. */
@@ -62,6 +68,7 @@ export class EnsembleCorrector implements Corrector {
   private readonly passes: number;
   private readonly precision: PrecisionOptions;
   private readonly vetoes: boolean;
+  private readonly strict: boolean;
   readonly modelVersion: string | null;
 
   constructor(opts: EnsembleOptions = {}) {
@@ -74,6 +81,7 @@ export class EnsembleCorrector implements Corrector {
     this.passes = Math.max(1, Math.min(opts.passes ?? 3, 6));
     this.precision = opts.precision ?? {};
     this.vetoes = opts.vetoes ?? true;
+    this.strict = opts.strict ?? false;
     this.modelVersion = opts.modelVersion ?? null;
   }
 
@@ -89,7 +97,7 @@ export class EnsembleCorrector implements Corrector {
       this.harper ? this.harper.lint(text) : Promise.resolve([]),
       this.languagetool
         ? this.languagetool.check(text, signal).catch((e: Error) => {
-            if (e.name === 'AbortError') throw e;
+            if (e.name === 'AbortError' || this.strict) throw e;
             unavailable.push(`languagetool: ${e.message}`);
             return null;
           })

@@ -48,6 +48,8 @@ export interface CreateCorrectorOptions {
   harper?: HarperOptions;
   /** Order of Harper and the rules (engine 'rules'). */
   order?: RuleCorrectorOptions['order'];
+  /** Engine 'ensemble': fail when a system does not answer rather than correct without it (evaluation, training). */
+  strict?: boolean;
   /** Long inputs sentence by sentence, over-long tokens untouched (./segment); false: the engine sees every text whole. */
   segment?: SegmentOptions | false;
 }
@@ -127,6 +129,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
         patterns: patternsOf(opts),
         ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
         modelVersion: opts.modelVersion ?? null,
+        strict: opts.strict ?? false,
       });
       await ensemble.init();
       return ensemble;

@@ -265,9 +265,11 @@ describe('monitoring and the retraining loop', () => {
     expect(history.slice(0, historyBefore.length)).toEqual(historyBefore);
     expect(history.some((e) => e.kind === 'continued')).toBe(true);
     expect(history.some((e) => e.kind === 'suppressed' && /newData.*cooldown/.test(e.detail))).toBe(true);
-    const d = await ctl.handle.describe();
-    const sa = d.searchAttributes as Record<string, unknown[]>;
-    expect(sa.ControllerState).toEqual(['cooldown']);
+    // Search attributes reach the visibility store a moment after the state changes.
+    const sa = await waitFor('the cooldown in the search attributes', async () => {
+      const a = (await ctl.handle.describe()).searchAttributes as Record<string, unknown[]>;
+      return a.ControllerState?.[0] === 'cooldown' ? a : undefined;
+    });
     expect(sa.ControllerPipelines).toEqual([3]);
     expect(await pipelineCount()).toBe(3);
   }, 300_000);

@@ -109,7 +109,7 @@ describe('scale-out: 2 CPU workers + 1 GPU worker, 3 pipelines at once', () => {
       const acts = activitiesOf(histories.get(p.id)!);
       const train = p.input.backends!.trainer === 'lora' ? 'fineTuneLora' : 'trainRulesModel';
       const promoted = results.get(p.id)!.promoted;
-      const expected = ['collectUserSamples', 'validateSamples', 'versionDataset', train, 'registerCandidate', 'evaluateCandidate', ...(promoted ? ['promoteCandidate', 'deployChampion'] : ['rejectCandidate'])];
+      const expected = ['collectUserSamples', 'validateSamples', 'finishPipelineRun', 'versionDataset', train, 'registerCandidate', 'evaluateCandidate', ...(promoted ? ['promoteCandidate', 'deployChampion'] : ['rejectCandidate'])];
       expect([...acts.keys()].sort(), p.id).toEqual(expected.sort());
       for (const a of acts.values()) {
         expect({ pipeline: p.id, type: a.type, scheduled: a.scheduled, completed: a.completed }).toEqual({ pipeline: p.id, type: a.type, scheduled: 1, completed: 1 });
