@@ -25,27 +25,35 @@ export async function describePairs(pairs: { input: string; output: string }[], 
   return describe(pairs, new Set(vocab), await new FormToneClassifier(entries).init());
 }
 
+type EnsembleData = { languagetoolUrl: string | null; patterns: RuleModelJSON | null; scorer?: string | null };
+
+/**
+ * Runs `fn` with an ensemble built from plain data (the pool thread's own), closed afterwards.
+ * Strict: the same pairs must give the same rows and scores, so LanguageTool not answering fails
+ * the call instead of being silently left out.
+ */
+async function withEnsemble<T>(options: EnsembleData, fn: (ensemble: EnsembleCorrector) => Promise<T>): Promise<T> {
+  const ensemble = new EnsembleCorrector({
+    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
+    patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
+    strict: true,
+    ...(options.scorer ? { scorer: TrainedScorer.fromJSON(options.scorer) } : {}),
+  });
+  await ensemble.init();
+  try {
+    return await fn(ensemble);
+  } finally {
+    await ensemble.close();
+  }
+}
+
 /**
  * Training rows of the edit scorer (core/engines/scorer-data): the ensemble's options on each pair's
  * source, labelled against its target, and served edits learners marked wrong. Runs the ensemble
  * (Harper here, LanguageTool over HTTP) in the calling pool thread.
  */
-export async function scorerRows(
-  pairs: LabelledPair[],
-  wrong: WrongEvidence[],
-  options: { languagetoolUrl: string | null; patterns: RuleModelJSON | null },
-): Promise<ScorerRow[]> {
-  const ensemble = new EnsembleCorrector({
-    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
-    patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
-    strict: true, // the same pairs must give the same rows: no silent loss of LanguageTool
-  });
-  await ensemble.init();
-  try {
-    return [...(await pairRows(ensemble, pairs)), ...(await wrongEditRows(ensemble, wrong))];
-  } finally {
-    await ensemble.close();
-  }
+export function scorerRows(pairs: LabelledPair[], wrong: WrongEvidence[], options: Omit<EnsembleData, 'scorer'>): Promise<ScorerRow[]> {
+  return withEnsemble(options, async (ensemble) => [...(await pairRows(ensemble, pairs)), ...(await wrongEditRows(ensemble, wrong))]);
 }
 
 /**
@@ -53,19 +61,10 @@ export async function scorerRows(
  * labelled pairs: how the train stage chooses between a trained scorer and the prior on the
  * validation split.
  */
-export async function ensembleGleu(pairs: LabelledPair[], options: { languagetoolUrl: string | null; patterns: RuleModelJSON | null; scorer: string | null }): Promise<number> {
-  const ensemble = new EnsembleCorrector({
-    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
-    patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
-    strict: true, // the same pairs must give the same rows: no silent loss of LanguageTool
-    ...(options.scorer ? { scorer: TrainedScorer.fromJSON(options.scorer) } : {}),
-  });
-  await ensemble.init();
-  try {
+export function ensembleGleu(pairs: LabelledPair[], options: EnsembleData): Promise<number> {
+  return withEnsemble(options, async (ensemble) => {
     const outputs: string[] = [];
     for (const p of pairs) outputs.push(tokenize((await ensemble.correct(p.source)).corrected));
     return gleuCorpus({ sources: pairs.map((p) => tokenize(p.source)), references: [pairs.map((p) => tokenize(p.target))], hypotheses: outputs }).gleu;
-  } finally {
-    await ensemble.close();
-  }
+  });
 }
