@@ -15,7 +15,8 @@
 import type { EvaluationResult, GateDecision, PipelineParams, SetComparison } from './pipeline';
 
 const f4 = (x: number) => x.toFixed(4);
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${f4(Math.abs(x))}`;
+/** A GLEU difference or interval bound as text: sign always shown, four decimals ("+0.0123", "−0.0045"). */
+export const signed = (x: number) => `${x >= 0 ? '+' : '−'}${f4(Math.abs(x))}`;
 /** "JFLEG dev: Δ +0.0123, 95% CI [+0.0045, +0.0201] vs champion v3 (754 sentences)". */
 export function describeComparison(c: SetComparison): string {
   return `${c.label}: Δ ${signed(c.delta)}, 95% CI [${signed(c.ci[0])}, ${signed(c.ci[1])}] vs ${c.reference} (${c.sentences} sentences)`;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { PolicyPatch } from '../../contracts/controller';
 import { parsePipelineInput, pipelineStartDetails, type PipelineInput, type PipelineProgress, type PipelineResult } from '../../contracts/pipeline';
+import { signed } from '../../contracts/gate';
 import { sourceCounts } from '../../contracts/pipeline-steps';
 import { links } from '../../config';
 import type { CorrectlyClient } from '../index';
@@ -71,7 +72,6 @@ export function pipelineInputFromOptions(o: StartOpts): PipelineInput {
 export function formatResult(r: PipelineResult, links: { temporal: string; mlflow: string }): string {
   const m = r.metrics;
   const f4 = (x: number) => x.toFixed(4);
-  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${f4(Math.abs(x))}`;
   const row = (name: string, s: typeof m.candidate | null | undefined) =>
     s
       ? { system: name, version: s.modelVersion ?? '-', 'jfleg gleu': f4(s.jfleg.gleu), 'heldout gleu': f4(s.heldout.gleu), ...(m.candidate.feedback ? { 'feedback gleu': s.feedback ? f4(s.feedback.gleu) : '-' } : {}), 'no-change': s.heldout.noChangeRate.toFixed(3), 'p50 ms': s.jfleg.latencyMsP50.toFixed(1) }
