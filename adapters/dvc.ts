@@ -3,12 +3,13 @@
  * dataset, pushed to a remote (a local directory by default, any DVC remote URL in production).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
 
 const exec = promisify(execFile);
+const isUrl = (remote: string) => /^[a-z0-9]+:\/\//.test(remote);
 
 const DvcFile = z.object({ md5: z.string().regex(/^[0-9a-f]{32}(\.dir)?$/), size: z.coerce.number(), nfiles: z.coerce.number().optional() });
 export type DvcOut = z.infer<typeof DvcFile>;
@@ -27,12 +28,17 @@ export class DvcRepo {
    */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly dir: string, readonly remote: string, readonly dvcBin: string) {}
+  readonly remote: string;
 
-  private async run(args: string[]): Promise<string> {
+  constructor(readonly dir: string, remote: string, readonly dvcBin: string) {
+    // a local remote is stored absolute: the config is written beside the repo, then moved
+    this.remote = isUrl(remote) ? remote : path.resolve(remote);
+  }
+
+  private async run(args: string[], cwd = this.dir): Promise<string> {
     const job = this.queue.then(async () => {
       try {
-        const { stdout } = await exec(this.dvcBin, ['--wait-for-lock', ...args], { cwd: this.dir, env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 16 << 20 });
+        const { stdout } = await exec(this.dvcBin, ['--wait-for-lock', ...args], { cwd, env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 16 << 20 });
         return stdout;
       } catch (e) {
         const err = e as { stderr?: string; message: string };
@@ -43,22 +49,40 @@ export class DvcRepo {
     return job;
   }
 
-  /** Creates the repository and its default remote if missing (idempotent). */
+  /**
+   * Creates the repository and its default remote if missing (idempotent). Worker processes on one
+   * state dir may race here: the repository is built beside the target and moved into place with
+   * one rename, so no process ever sees a half-written `.dvc` (a process that saw `.dvc` before its
+   * creator wrote the config once lost the remote, and its push failed).
+   */
   async ensure(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const dvcDir = path.join(this.dir, '.dvc');
-    if (!existsSync(dvcDir)) {
-      // workers on one state dir may race to create it: losing the race is fine
-      await this.run(['init', '--no-scm', '--quiet']).catch((e) => {
-        if (!existsSync(dvcDir)) throw e;
-      });
-    }
-    if (!/^[a-z0-9]+:\/\//.test(this.remote)) mkdirSync(this.remote, { recursive: true });
+    if (!isUrl(this.remote)) mkdirSync(this.remote, { recursive: true });
+    if (!existsSync(dvcDir)) await this.createAtomically(dvcDir);
     const config = () => (existsSync(path.join(dvcDir, 'config')) ? readFileSync(path.join(dvcDir, 'config'), 'utf8') : '');
     if (!config().includes(`url = ${this.remote}`) || !/remote = storage/.test(config())) {
       await this.run(['remote', 'add', '--default', '--force', 'storage', this.remote]);
     }
     if (!/analytics = false/.test(config())) await this.run(['config', 'core.analytics', 'false']);
+  }
+
+  private async createAtomically(dvcDir: string): Promise<void> {
+    const staging = mkdtempSync(`${this.dir}.init-`);
+    try {
+      const inStaging = (args: string[]) => this.run(args, staging);
+      await inStaging(['init', '--no-scm', '--quiet']);
+      await inStaging(['remote', 'add', '--default', 'storage', this.remote]);
+      await inStaging(['config', 'core.analytics', 'false']);
+      try {
+        renameSync(path.join(staging, '.dvc'), dvcDir);
+      } catch (e) {
+        // another process won the race: its repository is complete, use it
+        if (!existsSync(path.join(dvcDir, 'config'))) throw e;
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
 
   /** `dvc add` then `dvc push` of a directory or file inside the repo; returns its md5 and size. */

@@ -25,7 +25,11 @@ describe('DVC repository shared by concurrent worker processes', () => {
     const names = ['a', 'b', 'c'];
     const outs = await Promise.all(
       names.map(async (name) => {
-        const { stdout } = await exec(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/dvc/race-entry.ts'), dir, remote, DVC, name], { cwd: PROJECT_ROOT });
+        // a failing process exits 1 with its error as JSON on stdout: keep it for the assertion below
+        const stdout = await exec(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'test/dvc/race-entry.ts'), dir, remote, DVC, name], { cwd: PROJECT_ROOT }).then(
+          (r) => r.stdout,
+          (e: { stdout?: string; stderr?: string; message: string }) => e.stdout || JSON.stringify({ name, error: (e.stderr || e.message).trim() }),
+        );
         return JSON.parse(stdout.trim().split('\n').at(-1)!) as { name: string; md5?: string; error?: string };
       }),
     );
