@@ -14,7 +14,7 @@ test:
 	npm run build
 	npx tsc --noEmit
 	npm run test:fast
-	npx vitest run --project full
+	npm run test:full
 
 build:
 	npm run build

@@ -15,9 +15,11 @@ import { TrainedScorer } from '../core/engines/scorer';
 import type { LabelledPair, ScorerRow, WrongEvidence } from '../core/engines/scorer-data';
 import { splitLines } from '../adapters/jfleg';
 import { stableId } from '../core/ids';
+import { seededSample } from '../core/random';
 import { PROJECT_ROOT } from '../config/paths';
 import { endpoints, links } from '../config';
 import { OUTSIDE_TEMPORAL_QUEUE } from '../contracts/queues';
+import { DEFAULT_SCORER_PAIRS } from '../contracts/pipeline';
 import { TrainingRunSchema } from '../entities';
 import type { ActivityDeps } from './deps';
 
@@ -27,6 +29,8 @@ export interface TrainInput {
   datasetMd5: string;
   datasetPath: string;
   seed: number;
+  /** Most training pairs the edit scorer is fitted on (seeded sample; 0: none, the prior decides). Default 20 000. */
+  scorerPairs?: number;
   trigger: string;
   options?: TrainOptions;
   /** When the pipeline started: the MLflow run starts then too, so it spans the pipeline. */
@@ -254,9 +258,10 @@ export function trainActivities(deps: ActivityDeps) {
 
       // The edit scorer: which of the base systems' candidate edits (and the patterns') to keep.
       ctx.heartbeat({ stage: 'scorer rows', pairs: train.length + valid.length });
-      const scorer = await trainScorer(deps, {
+      const scorerPairs = input.scorerPairs ?? DEFAULT_SCORER_PAIRS;
+      const scorer = scorerPairs === 0 ? { model: null, skipped: 'not fitted (train.scorerPairs is 0)', metrics: {} } : await trainScorer(deps, {
         dir: path.join(path.dirname(artifactPath), 'scorer'),
-        train: train.map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
+        train: seededSample(train, scorerPairs, input.seed).map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
         valid: valid.map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
         wrong: readWrongEvidence(input.datasetPath),
         patterns: model,
@@ -280,6 +285,7 @@ export function trainActivities(deps: ActivityDeps) {
           dataset_path: input.datasetPath,
           seed: input.seed,
           trainer: 'rules',
+          scorer_pairs: scorerPairs,
           git_commit: currentGitCommit(),
           scorer: scorer.model ? 'lightgbm' : `prior (${scorer.skipped})`.slice(0, 250),
           ...Object.fromEntries(Object.entries(input.options ?? {}).map(([k, v]) => [`rules_${k}`, String(v)])),

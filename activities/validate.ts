@@ -17,6 +17,8 @@ export interface ValidateInput {
   nearDuplicateThreshold: number;
   piiPolicy: 'redact' | 'reject';
   maxSentenceTokens?: number;
+  /** Samples per transaction (default 2000). */
+  chunkSize?: number;
 }
 export interface ValidateOutput {
   total: number;
@@ -27,7 +29,7 @@ export interface ValidateOutput {
   redacted: number;
 }
 
-const CHUNK = 2000;
+const DEFAULT_CHUNK = 2000;
 
 export function embedderFor(name: ValidateInput['embedder']): Embedder {
   if (name === 'local') return new LocalHashEmbedder();
@@ -45,7 +47,7 @@ export function validateActivities(deps: ActivityDeps) {
       const index = await ChromaVectorIndex.open({ url: deps.paths.chromaUrl, collection: collectionNameFor(`${input.pipelineId}_${embedder.name}`), embedder });
       let processed = 0;
       for (;;) {
-        const pending = await repo.find({ where: { pipelineId: input.pipelineId, status: 'pending' }, order: { id: 'ASC' }, take: CHUNK });
+        const pending = await repo.find({ where: { pipelineId: input.pipelineId, status: 'pending' }, order: { id: 'ASC' }, take: input.chunkSize ?? DEFAULT_CHUNK });
         if (!pending.length) break;
         const { results } = await validateBatch(
           pending.map((s) => ({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes })),

@@ -30,6 +30,7 @@ export function validateSamplesInput(pipelineId: string, p: PipelineParams) {
     nearDuplicateThreshold: p.validation.nearDuplicateThreshold,
     piiPolicy: p.validation.piiPolicy,
     maxSentenceTokens: p.validation.maxSentenceTokens,
+    chunkSize: p.validation.chunkSize,
   };
 }
 

@@ -32,6 +32,8 @@ export const BatchSizeSchema = z.number().int().min(10).max(5_000);
 export const SeedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 export const ReasonLanguageSchema = z.enum(['ko', 'en']);
 export const JflegLimitSchema = z.number().int().min(0).max(754);
+/** Training pairs the edit scorer is fitted on by default (~20 minutes of candidate edits on 2 cores). */
+export const DEFAULT_SCORER_PAIRS = 20_000;
 export const MinGleuDeltaSchema = z.number().min(-1).max(1);
 
 export const PipelineInputSchema = z
@@ -60,8 +62,19 @@ export const PipelineInputSchema = z
         maxRejectRate: z.number().min(0).max(1).default(0.9),
         /** Token limit (o200k_base) for each sentence of a triple. */
         maxSentenceTokens: z.number().int().min(1).max(4096).default(128),
+        /** Samples validated and saved per transaction: a crash or a database restart redoes at most one chunk. */
+        chunkSize: z.number().int().min(10).max(20_000).default(2000),
       })
-      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128 }),
+      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128, chunkSize: 2000 }),
+    train: z
+      .object({
+        /**
+         * The edit scorer is fitted on at most this many training pairs (a seeded sample; each pair
+         * costs tens of ms of both engines, so this bounds the train stage); 0 fits none and keeps the prior.
+         */
+        scorerPairs: z.number().int().min(0).max(200_000).default(DEFAULT_SCORER_PAIRS),
+      })
+      .default({ scorerPairs: DEFAULT_SCORER_PAIRS }),
     gate: z
       .object({
         /** A significant gain must also be at least this much GLEU. */
@@ -119,6 +132,7 @@ export function pipelineStartDetails(input: PipelineInput, origin?: string): { s
       ...(origin ? [origin, ''] : []),
       `- ${p.samples} samples in batches of ${p.batchSize}, seed ${p.seed}, reasons in ${p.reasonLanguage}`,
       `- teacher ${p.backends.teacher} · trainer ${p.backends.trainer} · embedder ${p.backends.embedder} · baseline ${p.backends.baseline}`,
+      `- edit scorer fitted on ${p.train.scorerPairs ? `at most ${p.train.scorerPairs} training pairs` : 'no pairs (the prior decides)'}; validation saves ${p.validation.chunkSize} samples per transaction`,
       `- gate: ${jfleg}, promote on ${p.gate.promoteWhen}${p.gate.minGleuDelta ? ` (gain ≥ ${p.gate.minGleuDelta})` : ''}, no-change ≥ ${p.gate.minNoChangeRate * 100}%`,
       `- approval ${p.approval.required ? `required (within ${p.approval.timeoutSeconds} s)` : 'not required'}`,
       '',

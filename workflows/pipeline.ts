@@ -200,7 +200,7 @@ export async function retrainingPipeline(rawInput: PipelineInput = {}): Promise<
       upsertSearchAttributes([{ key: DATASET_VERSION, value: dataset.md5 }]);
 
       // 4. Train: the rules model on CPU, or the LoRA fine-tune on the GPU queue.
-      const trainInput = { pipelineId, modelName: p.modelName, datasetMd5: dataset.md5, datasetPath: dataset.path, seed: p.seed, trigger: p.trigger, pipelineStartedAt: workflowInfo().startTime.toISOString() };
+      const trainInput = { pipelineId, modelName: p.modelName, datasetMd5: dataset.md5, datasetPath: dataset.path, seed: p.seed, scorerPairs: p.train.scorerPairs, trigger: p.trigger, pipelineStartedAt: workflowInfo().startTime.toISOString() };
       const trained = await run('train', () =>
         p.backends.trainer === 'lora'
           ? stage('fine-tune Gemma 3 1B with LoRA on the GPU worker', { taskQueue: GPU_QUEUE, startToCloseTimeout: '12 hours', heartbeatTimeout: '5 minutes' }).fineTuneLora(trainInput)

@@ -33,7 +33,7 @@ export function policyPipelineFromOptions(o: PipelineSettings): PolicyPatch['pip
 }
 
 interface StartOpts extends PipelineSettings {
-  batchSize?: number; embedder?: string; approval?: boolean; modelName?: string;
+  batchSize?: number; scorerPairs?: number; embedder?: string; approval?: boolean; modelName?: string;
   trigger?: string; wait?: boolean; json?: boolean; id?: string; dryRun?: boolean;
 }
 
@@ -65,6 +65,7 @@ export function pipelineInputFromOptions(o: StartOpts): PipelineInput {
   if (o.minGleuDelta !== undefined) gate.minGleuDelta = o.minGleuDelta;
   if (o.jflegLimit !== undefined) gate.jflegLimit = o.jflegLimit;
   if (Object.keys(gate).length) input.gate = gate;
+  if (o.scorerPairs !== undefined) input.train = { scorerPairs: o.scorerPairs };
   if (o.approval) input.approval = { required: true };
   return input as PipelineInput;
 }
@@ -112,6 +113,7 @@ export function registerPipeline(program: Command) {
   )
     .option('--batch-size <n>', 'samples per generation batch', intOption('batch-size'))
     .option('--embedder <local|openai|ollama>', 'embedder for near-duplicate detection')
+    .option('--scorer-pairs <n>', 'fit the edit scorer on at most N training pairs (0 = keep the prior)', intOption('scorer-pairs'))
     .option('--approval', 'require a human approval before promotion')
     .option('--model-name <name>', 'registered model name')
     .option('--trigger <text>', 'why this run was started')
