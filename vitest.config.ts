@@ -43,36 +43,11 @@ export const FAST = [
   'test/validation/schema.test.ts',
 ];
 
-/**
- * The full layer runs in two lanes at once (projects `full` and `full-b`, one file at a time each):
- * most of its files wait on servers, timers and heartbeat timeouts for a good part of their run,
- * and every file starts its own isolated stack on free ports, so two files fit on 2 cores. The
- * lanes are balanced by measured durations (docs/benchmarks.md, "Test suite wall time"); a file not
- * listed here runs in lane `full`.
- */
-export const LANE_B = [
-  'test/readme/readme.test.ts',
-  'test/faults/worker-kill-data.test.ts',
-  'test/faults/database-restart.test.ts',
-  'test/faults/worker-kill-model.test.ts',
-  'test/faults/mlflow-down.test.ts',
-  'test/pipeline/heartbeat.test.ts',
-  'test/pipeline/faults.test.ts',
-  'test/scale/scale-out.test.ts',
-  'test/trainer/lora-pipeline.test.ts',
-  'test/engines/cli.test.ts',
-  'test/providers/ollama-real.test.ts',
-  'test/serve/api.test.ts',
-  'test/serve/openai.test.ts',
-  'test/cli/cli.test.ts',
-  'test/properties/pii-storage.test.ts',
-];
-
-/** Files that measure latency (a bound in ms): run after both lanes, with nothing beside them. */
+/** Files that measure latency (a bound in ms): run after the rest of the full layer, with nothing beside them. */
 export const QUIET = ['test/serve/engines.test.ts', 'test/engines/pool.test.ts'];
 
 // Integration tests start real servers (Temporal, Postgres, MLflow, Chroma): give them time,
-// and run one file at a time per project.
+// and run one file at a time (the full layer: two, see below).
 const shared = {
   testTimeout: 120_000,
   hookTimeout: 240_000,
@@ -87,8 +62,10 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { test: { ...shared, name: 'fast', include: FAST, sequence: { groupOrder: 0 } } },
-      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: [...FAST, ...LANE_B, ...QUIET], sequence: { groupOrder: 1 } } },
-      { test: { ...shared, name: 'full-b', include: LANE_B, sequence: { groupOrder: 1 } } },
+      // Two files at once: most full-stack files wait on servers, timers and heartbeat timeouts for
+      // a good part of their run, and each starts its own isolated stack on free ports, so two fit
+      // on 2 cores (docs/benchmarks.md, "Test suite wall time").
+      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: [...FAST, ...QUIET], fileParallelism: true, maxWorkers: 2, sequence: { groupOrder: 1 } } },
       { test: { ...shared, name: 'full-quiet', include: QUIET, sequence: { groupOrder: 2 } } },
     ],
   },
