@@ -10,6 +10,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config
  */
 export const FAST = [
   'test/architecture/layers.test.ts',
+  'test/cli/pipeline-options.test.ts',
   'test/controller/policy.test.ts',
   'test/controller/controller.test.ts',
   'test/engines/ensemble.test.ts',

@@ -74,6 +74,7 @@ export const PipelineInputSchema = z
          */
         scorerPairs: z.number().int().min(0).max(200_000).default(DEFAULT_SCORER_PAIRS),
       })
+      .strict()
       .default({ scorerPairs: DEFAULT_SCORER_PAIRS }),
     gate: z
       .object({
