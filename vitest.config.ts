@@ -44,17 +44,14 @@ export const FAST = [
   'test/validation/schema.test.ts',
 ];
 
-/** Files that measure latency (a bound in ms): run after the rest of the full layer, with nothing beside them. */
-export const QUIET = ['test/serve/engines.test.ts', 'test/engines/pool.test.ts'];
-
 // Integration tests start real servers (Temporal, Postgres, MLflow, Chroma): give them time,
-// and run one file at a time (the full layer: two, see below).
+// and run one file at a time so servers do not starve each other on 2 cores.
 const shared = {
   testTimeout: 120_000,
   hookTimeout: 240_000,
   fileParallelism: false,
-  // One LanguageTool server for every test file (LANGUAGETOOL_URL); the later projects find the
-  // first one's in LANGUAGETOOL_URL and use it.
+  // One LanguageTool server for every test file (LANGUAGETOOL_URL); the second layer finds the
+  // first one's in LANGUAGETOOL_URL and uses it.
   globalSetup: ['test/support/global-languagetool.ts'],
 } satisfies TestProjectInlineConfiguration['test'];
 
@@ -63,11 +60,9 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { test: { ...shared, name: 'fast', include: FAST, sequence: { groupOrder: 0 } } },
-      // Two files at once: most full-stack files wait on servers, timers and heartbeat timeouts for
-      // a good part of their run, and each starts its own isolated stack on free ports, so two fit
-      // on 2 cores (docs/benchmarks.md, "Test suite wall time").
-      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: [...FAST, ...QUIET], fileParallelism: true, maxWorkers: 2, sequence: { groupOrder: 1 } } },
-      { test: { ...shared, name: 'full-quiet', include: QUIET, sequence: { groupOrder: 2 } } },
+      // One file at a time: two at once was tried (docs/benchmarks.md, "Test suite wall time") and
+      // starved the engine threads on 2 cores (corrections past their 10 s limit, files 30–45% slower).
+      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: FAST, sequence: { groupOrder: 1 } } },
     ],
   },
 });
