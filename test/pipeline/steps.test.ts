@@ -19,8 +19,8 @@ describe('pipeline steps', () => {
   });
 
   it('builds each stage\'s input from the parameters', () => {
-    const p = params({ validation: { piiPolicy: 'reject', maxSentenceTokens: 64 }, splits: { valid: 0.2, test: 0.2 } });
-    expect(validateSamplesInput('p-1', p)).toEqual({ pipelineId: 'p-1', embedder: 'local', nearDuplicateThreshold: 0.95, piiPolicy: 'reject', maxSentenceTokens: 64 });
+    const p = params({ validation: { piiPolicy: 'reject', maxSentenceTokens: 64, chunkSize: 500 }, splits: { valid: 0.2, test: 0.2 } });
+    expect(validateSamplesInput('p-1', p)).toEqual({ pipelineId: 'p-1', embedder: 'local', nearDuplicateThreshold: 0.95, piiPolicy: 'reject', maxSentenceTokens: 64, chunkSize: 500 });
     expect(versionDatasetInput('p-1', p)).toEqual({ pipelineId: 'p-1', seed: 42, splits: { valid: 0.2, test: 0.2 } });
   });
 
