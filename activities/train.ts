@@ -257,12 +257,14 @@ export function trainActivities(deps: ActivityDeps) {
       await mlflow.uploadArtifact(run, RULES_ARTIFACT, json);
 
       // The edit scorer: which of the base systems' candidate edits (and the patterns') to keep.
-      ctx.heartbeat({ stage: 'scorer rows', pairs: train.length + valid.length });
       const scorerPairs = input.scorerPairs ?? DEFAULT_SCORER_PAIRS;
+      const scorerTrain = seededSample(train, scorerPairs, input.seed);
+      const labelled = (s: { id: string; awkward: string; corrected: string }) => ({ id: s.id, source: s.awkward, target: s.corrected });
+      ctx.heartbeat({ stage: 'scorer rows', pairs: scorerTrain.length + valid.length });
       const scorer = scorerPairs === 0 ? { model: null, skipped: 'not fitted (train.scorerPairs is 0)', metrics: {} } : await trainScorer(deps, {
         dir: path.join(path.dirname(artifactPath), 'scorer'),
-        train: seededSample(train, scorerPairs, input.seed).map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
-        valid: valid.map((s) => ({ id: s.id, source: s.awkward, target: s.corrected })),
+        train: scorerTrain.map(labelled),
+        valid: valid.map(labelled),
         wrong: readWrongEvidence(input.datasetPath),
         patterns: model,
         seed: input.seed,

@@ -10,6 +10,7 @@ import type { Embedder } from '../core/embedding/types';
 import { validateBatch } from '../core/validation/index';
 import { GeneratedSampleSchema } from '../entities';
 import type { ActivityDeps } from './deps';
+import { DEFAULT_VALIDATION_CHUNK } from '../contracts/pipeline';
 
 export interface ValidateInput {
   pipelineId: string;
@@ -17,7 +18,7 @@ export interface ValidateInput {
   nearDuplicateThreshold: number;
   piiPolicy: 'redact' | 'reject';
   maxSentenceTokens?: number;
-  /** Samples per transaction (default 2000). */
+  /** Samples per transaction (default DEFAULT_VALIDATION_CHUNK). */
   chunkSize?: number;
 }
 export interface ValidateOutput {
@@ -28,8 +29,6 @@ export interface ValidateOutput {
   byReason: Record<string, number>;
   redacted: number;
 }
-
-const DEFAULT_CHUNK = 2000;
 
 export function embedderFor(name: ValidateInput['embedder']): Embedder {
   if (name === 'local') return new LocalHashEmbedder();
@@ -47,7 +46,7 @@ export function validateActivities(deps: ActivityDeps) {
       const index = await ChromaVectorIndex.open({ url: deps.paths.chromaUrl, collection: collectionNameFor(`${input.pipelineId}_${embedder.name}`), embedder });
       let processed = 0;
       for (;;) {
-        const pending = await repo.find({ where: { pipelineId: input.pipelineId, status: 'pending' }, order: { id: 'ASC' }, take: input.chunkSize ?? DEFAULT_CHUNK });
+        const pending = await repo.find({ where: { pipelineId: input.pipelineId, status: 'pending' }, order: { id: 'ASC' }, take: input.chunkSize ?? DEFAULT_VALIDATION_CHUNK });
         if (!pending.length) break;
         const { results } = await validateBatch(
           pending.map((s) => ({ id: s.id, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes })),

@@ -34,6 +34,8 @@ export const ReasonLanguageSchema = z.enum(['ko', 'en']);
 export const JflegLimitSchema = z.number().int().min(0).max(754);
 /** Training pairs the edit scorer is fitted on by default (~20 minutes of candidate edits on 2 cores). */
 export const DEFAULT_SCORER_PAIRS = 20_000;
+/** Samples the validate stage checks and saves per transaction by default. */
+export const DEFAULT_VALIDATION_CHUNK = 2000;
 export const MinGleuDeltaSchema = z.number().min(-1).max(1);
 
 export const PipelineInputSchema = z
@@ -63,9 +65,9 @@ export const PipelineInputSchema = z
         /** Token limit (o200k_base) for each sentence of a triple. */
         maxSentenceTokens: z.number().int().min(1).max(4096).default(128),
         /** Samples validated and saved per transaction: a crash or a database restart redoes at most one chunk. */
-        chunkSize: z.number().int().min(10).max(20_000).default(2000),
+        chunkSize: z.number().int().min(10).max(20_000).default(DEFAULT_VALIDATION_CHUNK),
       })
-      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128, chunkSize: 2000 }),
+      .default({ nearDuplicateThreshold: 0.95, piiPolicy: 'redact', maxRejectRate: 0.9, maxSentenceTokens: 128, chunkSize: DEFAULT_VALIDATION_CHUNK }),
     train: z
       .object({
         /**
