@@ -15,6 +15,7 @@ test:
 	npx tsc --noEmit
 	npm run test:fast
 	npm run test:full
+	@node scripts/test-summary.mjs .state/test-reports/fast.json .state/test-reports/full.json
 
 build:
 	npm run build
