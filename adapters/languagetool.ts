@@ -80,7 +80,7 @@ export class LanguageToolClient implements GrammarChecker {
   private async fetchMatches(text: string, signal?: AbortSignal): Promise<LanguageToolMatch[]> {
     const form = new URLSearchParams({ language: this.language, text });
     if (this.disabledRules.length) form.set('disabledRules', this.disabledRules.join(','));
-    const body = await this.request('/v2/check', { method: 'POST', body: form }, signal);
+    const body = await this.request('/v2/check', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, signal);
     const parsed = checkResponseSchema.safeParse(body);
     if (!parsed.success) throw new LanguageToolError(`LanguageTool at ${this.url} answered an unexpected /v2/check body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     return parsed.data.matches

@@ -109,7 +109,7 @@ export const SETTINGS = {
   apiCorsOrigins: setting({ env: 'API_CORS_ORIGINS', schema: corsOrigins.optional(), help: 'Origins whose web pages may call the public API (comma-separated, e.g. https://app.example.org). Unset: same origin only. Admin routes never allow CORS.' }),
   languagetoolUrl: setting({ env: 'LANGUAGETOOL_URL', schema: url.optional(), help: 'A running LanguageTool server (e.g. http://languagetool:8010). Unset: the local one on LANGUAGETOOL_PORT (stack part `languagetool`).' }),
   languagetoolPort: setting({ env: 'LANGUAGETOOL_PORT', schema: port, default: '8081', help: 'Port of the local LanguageTool server started by `correctly stack up`.' }),
-  languagetoolHeap: setting({ env: 'LANGUAGETOOL_HEAP', schema: z.string().regex(/^\d+[mg]$/i, 'must be a Java heap size such as 256m or 1g'), default: '256m', help: 'Java heap of the local LanguageTool server (-Xmx).' }),
+  languagetoolHeap: setting({ env: 'LANGUAGETOOL_HEAP', schema: z.string().regex(/^\d+[mg]$/i, 'must be a Java heap size such as 256m or 1g'), default: '512m', help: 'Java heap of the local LanguageTool server (-Xmx). Below ~384m it spends most of its time collecting garbage (docs/benchmarks.md).' }),
   javaBin: setting({ env: 'JAVA_BIN', schema: optionalString, help: 'Java 17+ for the local LanguageTool server. Unset: $JAVA_HOME/bin/java, then `java` on PATH.' }),
   dvcRemote: setting({ env: 'DVC_REMOTE', schema: optionalString, help: 'DVC remote for datasets (any DVC URL). Unset: <state dir>/dvc-remote.' }),
   servingUrl: setting({ env: 'CORRECTLY_SERVING_URL', schema: url.optional(), help: 'Serving API the deploy stage notifies. Unset: the local one on API_PORT.' }),
