@@ -15,6 +15,7 @@ export const FAST = [
   'test/controller/controller.test.ts',
   'test/engines/ensemble.test.ts',
   'test/engines/harper.test.ts',
+  'test/engines/learner-rules.test.ts',
   'test/engines/learner-suite.test.ts',
   'test/engines/rules.test.ts',
   'test/engines/segment.test.ts',

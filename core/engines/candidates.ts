@@ -1,5 +1,5 @@
 /**
- * Candidate edits: what every base system (Harper, LanguageTool, learned patterns) proposes for a
+ * Candidate edits: what every base system (Harper, LanguageTool, learner rules, learned patterns) proposes for a
  * text, in one shape, before anything is applied. One candidate per suggestion: a Harper lint
  * with three spelling suggestions is three candidates of rank 0, 1, 2 over the same span.
  *
@@ -11,11 +11,12 @@
 import { classifyEdit } from './classify';
 import type { RawLint } from './harper';
 import type { GrammarMatch } from './grammar-checker';
+import { learnerRuleEdits } from './learner-rules';
 import { renderMatches, type RuleModel } from './rules';
 import { tokenizeWithOffsets } from '../text/tokenize';
 import type { EditType } from './types';
 
-export const SYSTEMS = ['harper', 'languagetool', 'patterns'] as const;
+export const SYSTEMS = ['harper', 'languagetool', 'learner', 'patterns'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface Candidate {
@@ -38,7 +39,7 @@ export interface Candidate {
   alternatives: number;
   /** The whole span the system flagged (before minimisation), for the explanation. */
   flagged: { start: number; end: number };
-  /** The system's own estimate of its precision, when it has one (learned patterns do). */
+  /** The system's own estimate of its precision, when it has one (learner rules and learned patterns do). */
   prior?: number;
 }
 
@@ -158,6 +159,20 @@ export function languageToolCandidates(text: string, matches: readonly GrammarMa
       );
       if (c) out.push(c);
     });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// learner rules
+
+/** Candidates from the hand-written learner rules (./learner-rules), each at its rule's prior. */
+export function learnerCandidates(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const e of learnerRuleEdits(text)) {
+    const c = candidate(text, { system: 'learner', rule: e.rule, ruleCategory: 'learner', fallbackType: e.type, message: e.message, rank: 0, alternatives: 1, prior: e.prior }, e.start, e.end, e.after);
+    // the rule knows its category better than the edit's shape does ("a " inserted is an article)
+    if (c) out.push({ ...c, type: e.type });
   }
   return out;
 }

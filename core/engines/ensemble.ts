@@ -3,7 +3,8 @@
  * Ng 2022): the base systems propose, a scorer disposes.
  *
  *   text ─► Harper lints ──────┐
- *           LanguageTool matches ├─► candidate edits ─► precision vetoes ─► options & clusters
+ *           LanguageTool matches │
+ *           learner rules ───────├─► candidate edits ─► precision vetoes ─► options & clusters
  *           learned patterns ───┘                                              │ scorer
  *                                      corrected text + reason per edit ◄── selected edits
  *
@@ -14,7 +15,7 @@
  * LanguageTool is a separate server. If it cannot be reached the ensemble keeps correcting with
  * the systems it has and says so in `Correction.systems` (never silently).
  */
-import { type Candidate, harperCandidates, languageToolCandidates, patternCandidates, type SystemName } from './candidates';
+import { type Candidate, harperCandidates, languageToolCandidates, learnerCandidates, patternCandidates, type SystemName } from './candidates';
 import { EditComposer, type EditPart } from './edits';
 import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
 import type { GrammarChecker } from './grammar-checker';
@@ -32,6 +33,8 @@ export interface EnsembleOptions {
   languagetool?: GrammarChecker | null;
   /** Learned patterns (the rules model of a training run). */
   patterns?: RuleModel | null;
+  /** The hand-written learner rules (./learner-rules); default true. */
+  learnerRules?: boolean;
   /** Decides which options are applied; default the hand-set PriorScorer. */
   scorer?: EditScorer;
   /** Check/apply rounds; default 3. */
@@ -64,6 +67,7 @@ export class EnsembleCorrector implements Corrector {
   private readonly ownsHarper: boolean;
   private readonly languagetool: GrammarChecker | null;
   private readonly patterns: RuleModel | null;
+  private readonly learnerRules: boolean;
   readonly scorer: EditScorer;
   private readonly passes: number;
   private readonly precision: PrecisionOptions;
@@ -77,6 +81,7 @@ export class EnsembleCorrector implements Corrector {
     this.harper = opts.harper === undefined ? new HarperCorrector(opts.harperOptions) : opts.harper;
     this.languagetool = opts.languagetool ?? null;
     this.patterns = opts.patterns ?? null;
+    this.learnerRules = opts.learnerRules ?? true;
     this.scorer = opts.scorer ?? new PriorScorer();
     this.passes = Math.max(1, Math.min(opts.passes ?? 3, 6));
     this.precision = opts.precision ?? {};
@@ -107,6 +112,10 @@ export class EnsembleCorrector implements Corrector {
     if (matches) {
       systems.push('languagetool');
       candidates.push(...languageToolCandidates(text, matches));
+    }
+    if (this.learnerRules) {
+      systems.push('learner');
+      candidates.push(...learnerCandidates(text));
     }
     if (this.patterns) {
       systems.push('patterns');

@@ -25,7 +25,7 @@ const PREPOSITIONS = new Set(['in', 'on', 'at', 'to', 'for', 'of', 'with', 'abou
 
 /** The fixed features, in order; rule indicators follow them in a model's feature list. */
 export const BASE_FEATURES = [
-  'sys_harper', 'sys_languagetool', 'sys_patterns', 'n_systems',
+  'sys_harper', 'sys_languagetool', 'sys_learner', 'sys_patterns', 'n_systems',
   'harper_rank', 'languagetool_rank', 'harper_alternatives', 'languagetool_alternatives', 'pattern_prior',
   'prior_score', 'prior_rank_in_cluster', 'cluster_size',
   ...EDIT_TYPES.map((t) => `type=${t}`),
@@ -92,6 +92,7 @@ function optionFeatures(text: string, o: EditOption, f: Map<string, number>): vo
   const l = bySystem.get('languagetool');
   const p = bySystem.get('patterns');
   f.set('sys_harper', h ? 1 : 0);
+  f.set('sys_learner', bySystem.has('learner') ? 1 : 0);
   f.set('sys_languagetool', l ? 1 : 0);
   f.set('sys_patterns', p ? 1 : 0);
   f.set('n_systems', bySystem.size);

@@ -40,10 +40,15 @@ export interface ScoredOption extends EditOption {
   score: number;
 }
 
+/**
+ * Two edits compete for one place. An insertion right before a replaced word competes with the
+ * replacement: they are two fixes of one error ("I was engineer": "was an engineer" or "was
+ * engineered"), and applying both makes a third sentence nobody proposed ("was an engineered").
+ */
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  if (a.start === a.end) return a.start > b.start && a.start < b.end;
-  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  if (a.start === a.end) return a.start >= b.start && a.start < b.end;
+  if (b.start === b.end) return b.start >= a.start && b.start < a.end;
   return a.start < b.end && b.start < a.end;
 }
 

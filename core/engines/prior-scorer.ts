@@ -10,7 +10,8 @@
  *  - agreement between systems multiplies the evidence: 1 − Π (1 − reliability);
  *  - for a misspelt word, the suggestions of every system compete on one scale (weighted edit
  *    distance + word surprisal, see ./spelling), and only the best is a candidate;
- *  - a learned pattern is as reliable as the lower bound of its precision in training.
+ *  - a learned pattern is as reliable as the lower bound of its precision in training, a learner
+ *    rule as its author's prior (./learner-rules).
  */
 import { supportBySystem, type Cluster, type EditOption, type EditScorer } from './merge';
 import { type Candidate } from './candidates';
@@ -74,7 +75,7 @@ export function isSpellingCandidate(c: Candidate): boolean {
 /** How far one candidate alone should be trusted. */
 export function candidateReliability(c: Candidate): number {
   let r: number;
-  if (c.system === 'patterns') r = c.prior ?? 0.5;
+  if (c.system === 'patterns' || c.system === 'learner') r = c.prior ?? 0.5;
   else if (c.system === 'harper') r = HARPER_KIND[c.ruleCategory] ?? 0.3;
   else r = UNRELIABLE_RULES.has(c.rule.replace(/\[.*$/, '')) ? 0.05 : LANGUAGETOOL_CATEGORY[c.ruleCategory] ?? 0.3;
   if (c.alternatives > 1 && c.system === 'harper') r *= SEVERAL_FIXES;

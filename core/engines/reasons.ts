@@ -264,7 +264,7 @@ export function explainCorrection(edits: { reason?: string }[], lang: ReasonLang
   return edits.map((e) => e.reason ?? '').filter(Boolean).join(' ');
 }
 
-const SYSTEM_NAMES: Record<string, string> = { harper: 'Harper', languagetool: 'LanguageTool' };
+const SYSTEM_NAMES: Record<string, string> = { harper: 'Harper', languagetool: 'LanguageTool', learner: 'learner rule' };
 
 /** Which rules made an edit, as a learner-readable tag: "(rule: LanguageTool I_AM_VB + Harper PronounVerbAgreement)". */
 export function attribution(parts: Pick<EditPart, 'source' | 'detail'>[], lang: ReasonLanguage): string {

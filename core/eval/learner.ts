@@ -28,6 +28,8 @@ export type LearnerItem = z.infer<typeof itemSchema>;
 const suiteSchema = z.strictObject({ about: z.string(), items: z.array(itemSchema).min(1) });
 
 export const LEARNER_SUITE_PATH = path.join(import.meta.dirname, 'learner-suite.json');
+/** The second set, written after the learner rules and before they ran on it (see its "about"). */
+export const LEARNER_HOLDOUT_PATH = path.join(import.meta.dirname, 'learner-holdout.json');
 
 export function loadLearnerSuite(file = LEARNER_SUITE_PATH): LearnerItem[] {
   const parsed = suiteSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

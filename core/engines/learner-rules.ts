@@ -1,0 +1,541 @@
+/**
+ * Learner rules: hand-written rules for errors that Korean learners of English make again and
+ * again and that neither Harper nor LanguageTool flags ("I am student", "My father work at a
+ * bank", "Yesterday I go…", "Where you are going?", "Thank you for your advices"). A fourth base
+ * system of the ensemble: each rule proposes candidate edits like the others, with its own
+ * reliability, and the same precision vetoes and merge decide.
+ *
+ * Precision first (a wrong edit costs a learner more than a missed one): every rule fires only in
+ * a narrow, unambiguous context (the subject at the start of the sentence, a past-time phrase
+ * before it, a closed list of role nouns, a question mark at the end…), and a rule that cannot
+ * tell leaves the sentence alone. Word forms (goes, went, going, friends) come from compromise's
+ * lexicon and conjugation rules (MIT, github.com/spencermountain/compromise), not from lists here.
+ *
+ * Written from the error types of Korean learners of English (Swan & Smith, "Learner English",
+ * ch. Korean; our learner suite core/eval/learner-suite.json); JFLEG is never used to write or
+ * weigh them.
+ */
+import nlp from 'compromise';
+import { zipf } from '../text/frequency';
+import { type Token, tokenizeWithOffsets } from '../text/tokenize';
+import type { EditType } from './types';
+
+export interface LearnerRuleEdit {
+  /** Rule id, e.g. "LEARNER_UNCOUNTABLE_PLURAL". */
+  rule: string;
+  type: EditType;
+  /** Replace text[start, end) by `after`. */
+  start: number;
+  end: number;
+  after: string;
+  /** Why, in English, naming the words (the explanation is built from the category and this). */
+  message: string;
+  /** How often the rule is right where it fires (a teacher's prior, like the other systems'). */
+  prior: number;
+}
+
+/** One sentence of the text: its tokens (offsets into the whole text). */
+interface Ctx {
+  text: string;
+  tokens: Token[];
+  /** Lower-cased token texts. */
+  low: string[];
+  /** compromise's part-of-speech tags of token i, read in the sentence's context ("lives" a verb after "my friend"). */
+  tags(i: number): Set<string>;
+}
+
+type Rule = (c: Ctx) => LearnerRuleEdit[];
+
+// ---------------------------------------------------------------------------------------------
+// Word forms (compromise), cached: a sentence asks for a handful.
+
+interface Forms {
+  infinitive: string;
+  past: string;
+  present3: string;
+  gerund: string;
+  participle: string;
+}
+
+const formsCache = new Map<string, Forms | null>();
+
+/** The forms of the verb `word` is a form of, or null when compromise does not know it as a verb. */
+export function verbForms(word: string): Forms | null {
+  const w = word.toLowerCase();
+  if (formsCache.has(w)) return formsCache.get(w)!;
+  let forms: Forms | null = null;
+  const doc = nlp(w);
+  if (doc.has('#Verb')) {
+    const c = doc.verbs().conjugate()[0] as Record<string, string> | undefined;
+    if (c?.Infinitive && c.PastTense && c.PresentTense && c.Gerund) {
+      forms = { infinitive: c.Infinitive, past: c.PastTense, present3: c.PresentTense, gerund: c.Gerund, participle: c.Participle ?? c.PastTense };
+    }
+  }
+  formsCache.set(w, forms);
+  return forms;
+}
+
+/** `word` is the bare infinitive of a verb compromise knows ("go", "work"; not "goes", "went"). */
+function isBareVerb(word: string): boolean {
+  if (MODALS.has(word) || word === 'be') return false;
+  const f = verbForms(word);
+  return !!f && f.infinitive === word.toLowerCase();
+}
+
+/** `word` is an -ing form of a verb compromise knows ("going"). */
+function isGerund(word: string): boolean {
+  const f = /ing$/.test(word) ? verbForms(word) : null;
+  return !!f && f.gerund === word.toLowerCase();
+}
+
+const nounCache = new Map<string, string | null>();
+/** The plural of a singular common noun, or null when `word` is not one. */
+export function pluralOf(word: string): string | null {
+  const w = word.toLowerCase();
+  if (nounCache.has(w)) return nounCache.get(w)!;
+  const doc = nlp(w);
+  let plural: string | null = null;
+  if (doc.has('#Noun') && doc.has('#Singular') && !doc.has('#Uncountable') && !doc.has('#Pronoun')) {
+    const p = doc.nouns().toPlural().text().toLowerCase();
+    if (p && p !== w) plural = p;
+  }
+  nounCache.set(w, plural);
+  return plural;
+}
+
+/** Keeps the first letter's case of `like` ("Went" for "Go"). */
+function caseLike(like: string, word: string): string {
+  return /^[A-Z]/.test(like) ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed word classes
+
+const MODALS = new Set(['can', 'could', 'will', 'would', 'shall', 'should', 'may', 'might', 'must']);
+const POSSESSIVES = new Set(['my', 'your', 'his', 'her', 'our', 'their']);
+const DETERMINERS = new Set(['a', 'an', 'the', 'my', 'your', 'his', 'her', 'our', 'their', 'its', 'this', 'that', 'these', 'those', 'some', 'any', 'no', 'every', 'each', 'one']);
+const SUBJECT_PRONOUNS = new Set(['i', 'you', 'we', 'they', 'he', 'she', 'it']);
+const BE = new Set(['am', 'is', 'are', 'was', 'were']);
+const MONTHS = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']);
+const WH = new Set(['where', 'what', 'which', 'when', 'why', 'how', 'who']);
+
+/** Nouns a learner pluralises that English does not count ("advices" → "advice"). */
+const UNCOUNTABLE_PLURALS: Record<string, string> = {
+  advices: 'advice',
+  informations: 'information',
+  equipments: 'equipment',
+  furnitures: 'furniture',
+  luggages: 'luggage',
+  baggages: 'baggage',
+  homeworks: 'homework',
+  knowledges: 'knowledge',
+  feedbacks: 'feedback',
+  softwares: 'software',
+  sceneries: 'scenery',
+  machineries: 'machinery',
+  jewelries: 'jewelry',
+  vocabularies: 'vocabulary',
+};
+
+/** Indefinite pronouns that take a singular verb ("Everyone have" → "has"). */
+const SINGULAR_INDEFINITES = new Set(['everyone', 'everybody', 'someone', 'somebody', 'nobody', 'anyone', 'anybody', 'everything', 'nothing', 'something']);
+
+/**
+ * People's roles and jobs: singular count nouns that need an article after "I am", "He is"…
+ * ("I am student" → "I am a student"). A closed list, because "He is ___" also takes uncountable
+ * and mass nouns ("It is water", "She is trouble") where no article is missing.
+ */
+const ROLE_NOUNS = new Set([
+  'student', 'teacher', 'doctor', 'nurse', 'engineer', 'lawyer', 'worker', 'singer', 'actor', 'actress', 'writer', 'programmer', 'developer', 'designer',
+  'scientist', 'artist', 'farmer', 'pilot', 'driver', 'chef', 'cook', 'officer', 'soldier', 'businessman', 'businesswoman', 'housewife', 'man', 'woman',
+  'boy', 'girl', 'person', 'friend', 'member', 'tourist', 'foreigner', 'beginner', 'fan', 'liar', 'adult', 'child', 'baby', 'professor', 'dentist',
+  'accountant', 'manager', 'employee', 'salesman', 'waiter', 'waitress', 'musician', 'player', 'painter', 'photographer', 'journalist', 'reporter',
+  'police officer', 'firefighter', 'president', 'volunteer', 'vegetarian', 'doctor', 'freshman', 'sophomore', 'teenager', 'genius', 'hero',
+]);
+/** Nouns that make a compound with a role noun ("university student", "high school teacher"). */
+const ROLE_MODIFIERS = new Set(['university', 'college', 'school', 'high', 'middle', 'elementary', 'graduate', 'english', 'math', 'science', 'music', 'art', 'computer', 'office', 'factory', 'exchange', 'soccer', 'baseball', 'tennis', 'piano', 'bus', 'taxi', 'truck', 'korean', 'famous', 'good', 'great', 'kind', 'nice', 'honest', 'new', 'young', 'old', 'smart', 'diligent', 'hardworking', 'lazy', 'best', 'big', 'small', 'strict', 'friendly', 'busy', 'careful', 'excellent', 'talented', 'handsome', 'beautiful', 'tall', 'short', 'funny', 'brave', 'rich', 'poor', 'popular', 'professional', 'international']);
+
+/** "an" before a vowel sound: "an honest man", "a university student", "a one-way ticket". */
+export function indefiniteArticle(word: string): 'a' | 'an' {
+  const w = word.toLowerCase();
+  if (/^(hon|hour|heir)/.test(w)) return 'an';
+  if (/^(uni|use|usu|uti|ure|eu|one|once)/.test(w)) return 'a';
+  return /^[aeiou]/.test(w) ? 'an' : 'a';
+}
+
+/** A mid-sentence capitalised word that is a name: capitalised, and rare or unknown as an ordinary word. */
+function isName(tok: string, index: number): boolean {
+  if (!/^[A-Z][a-z]+$/.test(tok)) return false;
+  if (index > 0) return true;
+  // at the start every word is capitalised: a name is one English rarely uses as a word
+  return zipf(tok) < 2.5;
+}
+
+/** The sentence's own end: a question mark as its last token. */
+const isQuestion = (c: Ctx) => c.low[c.low.length - 1] === '?';
+
+function edit(c: Ctx, from: number, to: number, after: string, rule: string, type: EditType, message: string, prior: number): LearnerRuleEdit {
+  return { rule, type, start: c.tokens[from].start, end: c.tokens[to].end, after, message, prior };
+}
+
+/** Deletes tokens [from, to] with the space after them. */
+function deletion(c: Ctx, from: number, to: number, rule: string, type: EditType, message: string, prior: number): LearnerRuleEdit {
+  const end = c.tokens[to + 1]?.start ?? c.tokens[to].end;
+  return { rule, type, start: c.tokens[from].start, end, after: '', message, prior };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules
+
+/** "advices", "informations": nouns English does not count have no plural. */
+const uncountablePlural: Rule = (c) =>
+  c.low.flatMap((w, i) => {
+    const singular = UNCOUNTABLE_PLURALS[w];
+    if (!singular) return [];
+    return [edit(c, i, i, caseLike(c.tokens[i].text, singular), 'LEARNER_UNCOUNTABLE_PLURAL', 'plural', `"${singular}" is uncountable in English: it has no plural "${c.tokens[i].text}".`, 0.85)];
+  });
+
+/** "one of my friend" → "one of my friends": "one of" takes a plural noun. */
+const oneOfSingular: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 3 < c.low.length; i++) {
+    if (c.low[i] !== 'one' || c.low[i + 1] !== 'of' || !['the', 'my', 'your', 'his', 'her', 'our', 'their', 'these', 'those', 'its'].includes(c.low[i + 2])) continue;
+    // up to two modifiers ("one of the most popular place")
+    let n = i + 3;
+    while (n < c.low.length - 1 && n < i + 5 && (c.low[n] === 'most' || c.low[n] === 'best' || nlp(c.low[n]).has('#Adjective')) && !pluralOf(c.low[n])) n++;
+    const noun = c.low[n];
+    const next = c.low[n + 1] ?? '';
+    // "one of the team members": the noun is a modifier of the next one
+    if (!noun || /^[A-Z]/.test(c.tokens[n].text) || next === "'s" || (next && c.tags(n + 1).has('Noun'))) continue;
+    const plural = pluralOf(noun);
+    if (!plural) continue;
+    out.push(edit(c, n, n, plural, 'LEARNER_ONE_OF_PLURAL', 'plural', `After "one of ${c.low[i + 2]}", the noun is plural: "${plural}", not "${c.tokens[n].text}".`, 0.8));
+  }
+  return out;
+};
+
+/** "on July", "at 1998" → "in": months and years take "in" (but "on July 4"). */
+const monthYearPreposition: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (c.low[i] !== 'on' && c.low[i] !== 'at') continue;
+    // (tokens split digits as JFLEG does: a year is read from the text)
+    const rest = c.text.slice(c.tokens[i + 1].start);
+    const year = /^((?:1[89]|20)\d\d)(?![\d:])\s*([^\s]?)/.exec(rest);
+    const next = year ? year[1] : c.tokens[i + 1].text;
+    const after = c.low[i + 2] ?? '';
+    const month = MONTHS.has(next.toLowerCase()) && /^[A-Z]/.test(next) && next !== 'May' && !/^\d/.test(after);
+    // "at 1998." yes; "at 1998 prices", "at 2000 meters" no
+    if (!month && !(year && !/[a-z0-9]/i.test(year[2]))) continue;
+    out.push(edit(c, i, i, caseLike(c.tokens[i].text, 'in'), 'LEARNER_IN_MONTH_YEAR', 'preposition', `A month or a year takes "in": "in ${next}", not "${c.tokens[i].text} ${next}".`, 0.85));
+  }
+  return out;
+};
+
+/** "married with a doctor" → "married a doctor"; "got married with him" → "got married to him". */
+const marryWith: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (!/^marr(y|ies|ied|ying)$/.test(c.low[i]) || c.low[i + 1] !== 'with') continue;
+    const obj = c.tokens[i + 2].text;
+    if (!(DETERMINERS.has(obj.toLowerCase()) || ['him', 'her', 'me', 'them', 'you'].includes(obj.toLowerCase()) || isName(obj, i + 2)) || /^(two|three|four|five|children|kids)$/i.test(obj)) continue;
+    const copula = ['get', 'got', 'gets', 'getting', 'gotten', 'be', 'am', 'is', 'are', 'was', 'were', 'been'].includes(c.low[i - 1] ?? '');
+    if (copula) out.push(edit(c, i + 1, i + 1, 'to', 'LEARNER_MARRIED_TO', 'preposition', `One gets married "to" someone: "married to ${obj}", not "married with ${obj}".`, 0.8));
+    else out.push(deletion(c, i + 1, i + 1, 'LEARNER_MARRY_WITH', 'preposition', `"${c.tokens[i].text}" takes its object directly: "${c.tokens[i].text} ${obj}", not "${c.tokens[i].text} with ${obj}".`, 0.8));
+  }
+  return out;
+};
+
+const PLACES = new Set(['room', 'house', 'classroom', 'building', 'office', 'school', 'hall', 'kitchen', 'bedroom', 'store', 'shop', 'restaurant', 'library', 'hospital', 'church', 'elevator', 'car', 'bus', 'train', 'subway', 'cafe', 'theater', 'museum', 'bank', 'apartment', 'gym', 'station', 'airport', 'stadium', 'park', 'hotel']);
+
+/** "entered into the room" → "entered the room" (but "entered into an agreement" stays). */
+const enterInto: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 3 < c.low.length; i++) {
+    if (!/^enter(s|ed|ing)?$/.test(c.low[i]) || c.low[i + 1] !== 'into' || !DETERMINERS.has(c.low[i + 2])) continue;
+    if (!PLACES.has(c.low[i + 3]) && !(PLACES.has(c.low[i + 4] ?? '') && nlp(c.low[i + 3]).has('#Adjective'))) continue;
+    out.push(deletion(c, i + 1, i + 1, 'LEARNER_ENTER_INTO', 'preposition', `"${c.tokens[i].text}" a place takes no preposition: "${c.tokens[i].text} ${c.tokens[i + 2].text} ${c.tokens[i + 3].text}".`, 0.8));
+  }
+  return out;
+};
+
+/** "arrived to Seoul" → "arrived in Seoul"; "arrived to the station" → "arrived at the station". */
+const arriveTo: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (!/^arriv(e|es|ed|ing)$/.test(c.low[i]) || c.low[i + 1] !== 'to') continue;
+    const obj = c.tokens[i + 2].text;
+    const prep = isName(obj, i + 2) ? 'in' : DETERMINERS.has(obj.toLowerCase()) ? 'at' : null;
+    if (!prep) continue;
+    out.push(edit(c, i + 1, i + 1, prep, 'LEARNER_ARRIVE_TO', 'preposition', `One arrives "in" a city or country and "at" a place, never "arrive to": "${c.tokens[i].text} ${prep} ${obj}".`, 0.8));
+  }
+  return out;
+};
+
+/** "discuss about the plan" → "discuss the plan". */
+const discussAbout: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (!/^discuss(es|ed|ing)?$/.test(c.low[i]) || c.low[i + 1] !== 'about') continue;
+    out.push(deletion(c, i + 1, i + 1, 'LEARNER_DISCUSS_ABOUT', 'preposition', `"${c.tokens[i].text}" takes its object directly: "${c.tokens[i].text} ${c.tokens[i + 2].text}", not "${c.tokens[i].text} about".`, 0.85));
+  }
+  return out;
+};
+
+/** The 3rd-person singular of a bare verb token ("do" → "does"), keeping its case. */
+function thirdPerson(tok: string): string | null {
+  if (!isBareVerb(tok.toLowerCase())) return null;
+  const f = verbForms(tok)!;
+  return caseLike(tok, f.present3);
+}
+
+/**
+ * Subject–verb agreement where the subject starts the sentence and is singular: a possessive and a
+ * person noun ("My father work"), a name ("Minji don't"), an indefinite pronoun ("Everyone have").
+ */
+const singularSubjectAgreement: Rule = (c) => {
+  let verb = -1;
+  let subject = '';
+  if (POSSESSIVES.has(c.low[0]) && c.low.length > 3 && nlp(c.low[1]).has('#Actor') && pluralOf(c.low[1])) {
+    verb = 2;
+    subject = `${c.tokens[0].text} ${c.tokens[1].text}`;
+  } else if (isName(c.tokens[0]?.text ?? '', 0) && c.low.length > 2 && !SUBJECT_PRONOUNS.has(c.low[0]) && !/s$/.test(c.low[0])) {
+    verb = 1;
+    subject = c.tokens[0].text;
+  } else if (SINGULAR_INDEFINITES.has(c.low[0])) {
+    verb = 1;
+    subject = c.tokens[0].text;
+  }
+  if (verb < 0) return [];
+  const v = c.low[verb];
+  const next = c.low[verb + 1] ?? '';
+  const message = (to: string) => `With a singular subject ("${subject}") the verb takes -s: "${to}", not "${c.tokens[verb].text}".`;
+  if (v === 'are' || v === 'were') {
+    const to = v === 'are' ? 'is' : 'was';
+    return [edit(c, verb, verb, to, 'LEARNER_SINGULAR_SUBJECT', 'agreement', `With a singular subject ("${subject}") the verb is "${to}", not "${c.tokens[verb].text}".`, 0.8)];
+  }
+  // the verb must be followed by what follows a verb, not be the first noun of a compound subject
+  if (v === 'have' && next && verbForms(next)?.participle === next) {
+    return [edit(c, verb, verb, caseLike(c.tokens[verb].text, 'has'), 'LEARNER_SINGULAR_SUBJECT', 'agreement', message('has'), 0.8)];
+  }
+  // What follows a verb; or anything but a verb when no other verb comes later in the sentence
+  // ("My father work schedule is busy": "work" is a noun there, "is" the verb).
+  const followsVerb = next === "n't" || next === '.' || next === ',' || DETERMINERS.has(next) || ['at', 'in', 'on', 'for', 'to', 'with', 'from', 'every', 'very', 'hard', 'late', 'early', 'here', 'there', 'home'].includes(next);
+  const laterVerb = c.low.slice(verb + 1).some((w, k) => BE.has(w) || ['has', 'have', 'does', 'did', 'will', 'can'].includes(w) || (c.tags(verb + 1 + k).has('Verb') && !c.tags(verb + 1 + k).has('Infinitive') && !c.tags(verb + 1 + k).has('Gerund')));
+  if (!followsVerb && (c.tags(verb + 1).has('Verb') || laterVerb)) return [];
+  const to = thirdPerson(c.tokens[verb].text);
+  if (!to) return [];
+  return [edit(c, verb, verb, to, 'LEARNER_SINGULAR_SUBJECT', 'agreement', message(to), 0.8)];
+};
+
+/** "There is many people" → "There are many people". */
+const thereIsMany: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (c.low[i] !== 'there' || (c.low[i + 1] !== 'is' && c.low[i + 1] !== 'was')) continue;
+    const q = c.low[i + 2];
+    const plural = ['many', 'several', 'few', 'numerous', 'various', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'lots'].includes(q);
+    if (!plural || (q === 'few' && c.low[i + 1] === 'is')) continue;
+    const to = c.low[i + 1] === 'is' ? 'are' : 'were';
+    out.push(edit(c, i + 1, i + 1, to, 'LEARNER_THERE_ARE', 'agreement', `"${c.tokens[i + 2].text} …" is plural: "there ${to}", not "there ${c.tokens[i + 1].text}".`, 0.85));
+  }
+  return out;
+};
+
+/** "The news are" → "The news is": "news" is singular. */
+const newsIs: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (c.low[i] !== 'the' || c.low[i + 1] !== 'news' || (c.low[i + 2] !== 'are' && c.low[i + 2] !== 'were')) continue;
+    const to = c.low[i + 2] === 'are' ? 'is' : 'was';
+    out.push(edit(c, i + 2, i + 2, to, 'LEARNER_NEWS_SINGULAR', 'agreement', `"news" is singular: "the news ${to}", not "the news ${c.tokens[i + 2].text}".`, 0.85));
+  }
+  return out;
+};
+
+/** A past-time phrase at the start: "Yesterday", "Last night", "Two days ago". Returns the index after it. */
+function pastTimeOpening(c: Ctx): number {
+  let i = 0;
+  if (c.low[0] === 'yesterday') i = 1;
+  else if (c.low[0] === 'last' && ['night', 'week', 'month', 'year', 'summer', 'winter', 'spring', 'fall', 'weekend', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'time'].includes(c.low[1])) i = 2;
+  else if (c.low[2] === 'ago' && /^(two|three|four|five|a|few|\d+)$/.test(c.low[0])) i = 3;
+  else return -1;
+  if (c.low[i] === 'morning' || c.low[i] === 'evening' || c.low[i] === 'afternoon') i++;
+  return c.low[i] === ',' ? i + 1 : i;
+}
+
+/** "Yesterday I go to the market" → "went": a past-time phrase before the subject. */
+const pastTimePresentVerb: Rule = (c) => {
+  const s = pastTimeOpening(c);
+  if (s < 0 || !SUBJECT_PRONOUNS.has(c.low[s]) || c.low[s] === 'it') return [];
+  const v = s + 1;
+  const tok = c.tokens[v]?.text;
+  if (!tok) return [];
+  const low = tok.toLowerCase();
+  const f = verbForms(low);
+  if (!f || MODALS.has(low) || BE.has(low) || ['have', 'has', 'do', 'does'].includes(low)) return [];
+  if (low !== f.infinitive && low !== f.present3) return [];
+  if (f.past === low) return []; // "put", "read": the same in the past
+  const opening = c.tokens.slice(0, c.low[s - 1] === ',' ? s - 1 : s).map((t) => t.text).join(' ');
+  return [edit(c, v, v, caseLike(tok, f.past), 'LEARNER_PAST_TIME_TENSE', 'tense', `"${opening}" is a past time: "${f.past}", not "${tok}".`, 0.8)];
+};
+
+/** "I have seen that movie yesterday" → "I saw": the present perfect does not take a finished time. */
+const perfectWithPastTime: Rule = (c) => {
+  const marker = c.low.findIndex((w, i) => w === 'yesterday' || w === 'ago' || (w === 'last' && ['night', 'week', 'month', 'year', 'weekend', 'summer'].includes(c.low[i + 1])));
+  if (marker < 0) return [];
+  for (let i = 1; i + 1 < marker; i++) {
+    if ((c.low[i] !== 'have' && c.low[i] !== 'has') || !(SUBJECT_PRONOUNS.has(c.low[i - 1]) || isName(c.tokens[i - 1].text, i - 1))) continue;
+    const part = c.low[i + 1];
+    const f = verbForms(part);
+    if (!f || f.participle !== part || part === 'been') continue;
+    const end = c.tokens[i + 1].end;
+    return [{ rule: 'LEARNER_PERFECT_PAST_TIME', type: 'tense', start: c.tokens[i].start, end, after: f.past, message: `"${c.tokens[marker].text}" is a finished time: the simple past "${f.past}", not "${c.tokens[i].text} ${c.tokens[i + 1].text}".`, prior: 0.8 }];
+  }
+  return [];
+};
+
+/** "How about go", "good at play soccer", "look forward to meet" → the -ing form. */
+const gerundAfter: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i < c.low.length; i++) {
+    const prev2 = `${c.low[i - 2] ?? ''} ${c.low[i - 1]}`;
+    const lookForwardTo = c.low[i - 1] === 'to' && c.low[i - 2] === 'forward' && /^look/.test(c.low[i - 3] ?? '');
+    if (!(prev2 === 'how about' || prev2 === 'what about' || prev2 === 'good at' || prev2 === 'bad at' || lookForwardTo)) continue;
+    const w = c.low[i];
+    if (!isBareVerb(w)) continue;
+    // "good at play soccer": the verb must take an object or an adverb, not be a noun ("good at math")
+    const next = c.low[i + 1] ?? '';
+    if (prev2.endsWith(' at') && !(DETERMINERS.has(next) || ['soccer', 'baseball', 'tennis', 'basketball', 'golf', 'games', 'music', 'piano', 'guitar', 'english', 'korean', 'chess', 'cards'].includes(next) || nlp(next).has('#Plural'))) continue;
+    const f = verbForms(w)!;
+    out.push(edit(c, i, i, caseLike(c.tokens[i].text, f.gerund), 'LEARNER_GERUND_AFTER', 'verb_form', `After "${lookForwardTo ? 'look forward to' : prev2}" the verb takes -ing: "${f.gerund}", not "${c.tokens[i].text}".`, 0.8));
+  }
+  return out;
+};
+
+/** "Let's going" → "Let's go". */
+const letsGerund: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (c.low[i] !== 'let' || c.low[i + 1] !== "'s" || !isGerund(c.low[i + 2])) continue;
+    const f = verbForms(c.low[i + 2])!;
+    out.push(edit(c, i + 2, i + 2, f.infinitive, 'LEARNER_LETS_BASE', 'verb_form', `"Let's" takes the base form of the verb: "Let's ${f.infinitive}", not "Let's ${c.tokens[i + 2].text}".`, 0.85));
+  }
+  return out;
+};
+
+/** "I want going home" → "I want to go home". */
+const wantGerund: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i + 1 < c.low.length; i++) {
+    if (!/^(want|wants|wanted|decide|decided|hope|hoped|plan|planned|need|needs|needed)$/.test(c.low[i]) || !isGerund(c.low[i + 1])) continue;
+    if (!(SUBJECT_PRONOUNS.has(c.low[i - 1]) || MODALS.has(c.low[i - 1]) || c.low[i - 1] === "n't")) continue;
+    const f = verbForms(c.low[i + 1])!;
+    out.push(edit(c, i + 1, i + 1, `to ${f.infinitive}`, 'LEARNER_TO_INFINITIVE', 'verb_form', `"${c.tokens[i].text}" takes "to" and the base form: "${c.tokens[i].text} to ${f.infinitive}", not "${c.tokens[i].text} ${c.tokens[i + 1].text}".`, 0.8));
+  }
+  return out;
+};
+
+/** "Where you are going?" → "Where are you going?": a question puts the verb before the subject. */
+const questionWordOrder: Rule = (c) => {
+  if (!isQuestion(c) || !WH.has(c.low[0])) return [];
+  // "What time it is", "Which bus it is": one word may follow the question word
+  const s = (c.low[0] === 'what' || c.low[0] === 'which') && SUBJECT_PRONOUNS.has(c.low[2]) && BE.has(c.low[3]) ? 2 : 1;
+  const subj = c.low[s];
+  const verb = c.low[s + 1];
+  if (!SUBJECT_PRONOUNS.has(subj) || !BE.has(verb ?? '')) return [];
+  const a = c.tokens[s];
+  const b = c.tokens[s + 1];
+  return [{ rule: 'LEARNER_QUESTION_ORDER', type: 'word_order', start: a.start, end: b.end, after: `${b.text} ${a.text}`, message: `A question puts the verb before the subject: "${b.text} ${a.text}", not "${a.text} ${b.text}".`, prior: 0.8 }];
+};
+
+/** "Although it rained, but we played" → "Although it rained, we played": one linking word is enough. */
+const doubleConjunction: Rule = (c) => {
+  const pairs: Record<string, string> = { although: 'but', though: 'but', because: 'so', since: 'so' };
+  const first = c.low[0] === 'even' && c.low[1] === 'though' ? 'though' : c.low[0];
+  const second = pairs[first];
+  if (!second) return [];
+  const comma = c.low.indexOf(',');
+  if (comma < 2 || c.low[comma + 1] !== second) return [];
+  return [deletion(c, comma + 1, comma + 1, 'LEARNER_DOUBLE_CONJUNCTION', 'redundancy', `"${c.tokens[0].text}" already links the two clauses: "${c.tokens[comma + 1].text}" is not needed.`, 0.85)];
+};
+
+/** "I very like" → "I really like": "very" does not modify a verb. */
+const veryVerb: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i + 1 < c.low.length; i++) {
+    if (c.low[i] !== 'very' || !SUBJECT_PRONOUNS.has(c.low[i - 1]) || !/^(like|likes|love|loves|enjoy|enjoys|want|wants|hate|hates|appreciate|need|liked|loved|enjoyed|wanted|hated)$/.test(c.low[i + 1])) continue;
+    out.push(edit(c, i, i, caseLike(c.tokens[i].text, 'really'), 'LEARNER_VERY_VERB', 'word_choice', `"very" cannot modify a verb: "really ${c.tokens[i + 1].text}" (or "${c.tokens[i + 1].text} … very much").`, 0.8));
+  }
+  return out;
+};
+
+/** "make my homework" → "do my homework". */
+const doHomework: Rule = (c) => {
+  const DO: Record<string, string> = { make: 'do', makes: 'does', made: 'did', making: 'doing' };
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    const to = DO[c.low[i]];
+    if (!to) continue;
+    const n = POSSESSIVES.has(c.low[i + 1]) || c.low[i + 1] === 'the' ? i + 2 : i + 1;
+    if (c.low[n] !== 'homework') continue;
+    out.push(edit(c, i, i, caseLike(c.tokens[i].text, to), 'LEARNER_DO_HOMEWORK', 'collocation', `One "does" homework: "${to} … homework", not "${c.tokens[i].text} … homework".`, 0.85));
+  }
+  return out;
+};
+
+/** "I am student", "He is honest man" → "a student", "an honest man": a singular role noun needs an article. */
+const roleNounArticle: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i + 1 < c.low.length; i++) {
+    if (!BE.has(c.low[i]) || c.low[i] === 'are' || c.low[i] === 'were') continue;
+    const subj = c.low[i - 1];
+    if (!(subj === 'i' || subj === 'he' || subj === 'she' || subj === 'it' || subj === 'this' || subj === 'that' || (i === 2 && POSSESSIVES.has(c.low[0])) || isName(c.tokens[i - 1].text, i - 1))) continue;
+    // modifiers, then the role noun, then the end of the phrase
+    let n = i + 1;
+    while (n < c.low.length && n < i + 4 && ROLE_MODIFIERS.has(c.low[n]) && !ROLE_NOUNS.has(c.low[n])) n++;
+    // "university student": a modifier that is itself followed by a role noun
+    if (!ROLE_NOUNS.has(c.low[n])) continue;
+    const end = c.low[n + 1] ?? '.';
+    if (!(end === '.' || end === ',' || end === '!' || end === 'at' || end === 'in' || end === 'from' || end === 'and' || end === 'who' || end === 'for')) continue; // not "of": "teacher of the year" wants "the"
+    if (/^[A-Z]/.test(c.tokens[i + 1].text)) continue; // "He is Korean teacher"? a name or nationality: leave it
+    const first = c.tokens[i + 1];
+    const art = indefiniteArticle(first.text);
+    out.push({ rule: 'LEARNER_ROLE_ARTICLE', type: 'article', start: first.start, end: first.start, after: `${art} `, message: `"${c.tokens.slice(i + 1, n + 1).map((t) => t.text).join(' ')}" is one person: it needs "${art}".`, prior: 0.8 });
+  }
+  return out;
+};
+
+const RULES: Rule[] = [
+  uncountablePlural, oneOfSingular, monthYearPreposition, marryWith, enterInto, arriveTo, discussAbout,
+  singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
+  letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
+];
+
+/** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */
+const MAX_TOKENS = 120;
+
+const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** Every learner rule's edits for `text` (one sentence or a few), in text order. */
+export function learnerRuleEdits(text: string): LearnerRuleEdit[] {
+  let tagsByOffset: Map<number, Set<string>> | null = null;
+  const tagsAt = (t: Token): Set<string> => {
+    if (!tagsByOffset) {
+      tagsByOffset = new Map();
+      for (const s of nlp(text).json({ offset: true }) as { terms: { offset: { start: number }; tags: string[] }[] }[]) {
+        for (const term of s.terms) tagsByOffset.set(term.offset.start, new Set(term.tags));
+      }
+    }
+    return tagsByOffset.get(t.start) ?? new Set();
+  };
+  // sentence by sentence (Unicode sentence boundaries): several rules read a sentence's start or end
+  const out: LearnerRuleEdit[] = [];
+  for (const { segment, index } of sentenceSegmenter.segment(text)) {
+    const tokens = tokenizeWithOffsets(segment).map((t) => ({ ...t, start: t.start + index, end: t.end + index }));
+    if (!tokens.length || tokens.length > MAX_TOKENS) continue;
+    const ctx: Ctx = { text, tokens, low: tokens.map((t) => t.text.toLowerCase()), tags: (i) => tagsAt(tokens[i]) };
+    for (const rule of RULES) out.push(...rule(ctx));
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}

@@ -1,0 +1,102 @@
+/**
+ * The learner rules (core/engines/learner-rules.ts) alone: each kind of error they fix, the word
+ * forms they take from compromise, and the look-alike sentences they must leave alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { indefiniteArticle, learnerRuleEdits, pluralOf, verbForms } from '../../core/engines/learner-rules';
+import { learnerCandidates } from '../../core/engines/candidates';
+import { applyEdits } from '../../core/engines/types';
+
+const fix = (text: string) => applyEdits(text, learnerRuleEdits(text));
+const rules = (text: string) => learnerRuleEdits(text).map((e) => e.rule);
+
+describe('learner rules', () => {
+  it.each([
+    ['I am student.', 'I am a student.', 'LEARNER_ROLE_ARTICLE'],
+    ['He is honest man.', 'He is an honest man.', 'LEARNER_ROLE_ARTICLE'],
+    ['My brother is university student.', 'My brother is a university student.', 'LEARNER_ROLE_ARTICLE'],
+    ['Thank you for your advices.', 'Thank you for your advice.', 'LEARNER_UNCOUNTABLE_PLURAL'],
+    ['One of my friend lives in Busan.', 'One of my friends lives in Busan.', 'LEARNER_ONE_OF_PLURAL'],
+    ['Seoul is one of the biggest city in Asia.', 'Seoul is one of the biggest cities in Asia.', 'LEARNER_ONE_OF_PLURAL'],
+    ['My birthday is on July.', 'My birthday is in July.', 'LEARNER_IN_MONTH_YEAR'],
+    ['I was born at 1998.', 'I was born in 1998.', 'LEARNER_IN_MONTH_YEAR'],
+    ['She married with a doctor.', 'She married a doctor.', 'LEARNER_MARRY_WITH'],
+    ['She got married with him.', 'She got married to him.', 'LEARNER_MARRIED_TO'],
+    ['He entered into the room quietly.', 'He entered the room quietly.', 'LEARNER_ENTER_INTO'],
+    ['I arrived to Seoul last night.', 'I arrived in Seoul last night.', 'LEARNER_ARRIVE_TO'],
+    ['We arrived to the airport at noon.', 'We arrived at the airport at noon.', 'LEARNER_ARRIVE_TO'],
+    ['They discussed about the budget.', 'They discussed the budget.', 'LEARNER_DISCUSS_ABOUT'],
+    ['My father work at a bank.', 'My father works at a bank.', 'LEARNER_SINGULAR_SUBJECT'],
+    ["Minji don't eat meat.", "Minji doesn't eat meat.", 'LEARNER_SINGULAR_SUBJECT'],
+    ['Everyone have their own dream.', 'Everyone has their own dream.', 'LEARNER_SINGULAR_SUBJECT'],
+    ['There is many people in the park.', 'There are many people in the park.', 'LEARNER_THERE_ARE'],
+    ['The news are surprising.', 'The news is surprising.', 'LEARNER_NEWS_SINGULAR'],
+    ['Yesterday I go to the market.', 'Yesterday I went to the market.', 'LEARNER_PAST_TIME_TENSE'],
+    ['Two days ago I buy a new phone.', 'Two days ago I bought a new phone.', 'LEARNER_PAST_TIME_TENSE'],
+    ['I have seen that movie yesterday.', 'I saw that movie yesterday.', 'LEARNER_PERFECT_PAST_TIME'],
+    ['How about go shopping tomorrow?', 'How about going shopping tomorrow?', 'LEARNER_GERUND_AFTER'],
+    ['I am looking forward to see you.', 'I am looking forward to seeing you.', 'LEARNER_GERUND_AFTER'],
+    ["Let's going to the park.", "Let's go to the park.", 'LEARNER_LETS_BASE'],
+    ['I want going home.', 'I want to go home.', 'LEARNER_TO_INFINITIVE'],
+    ['Where you are going?', 'Where are you going?', 'LEARNER_QUESTION_ORDER'],
+    ['What time it is now?', 'What time is it now?', 'LEARNER_QUESTION_ORDER'],
+    ['Although it rained, but we played soccer.', 'Although it rained, we played soccer.', 'LEARNER_DOUBLE_CONJUNCTION'],
+    ['I very like Korean food.', 'I really like Korean food.', 'LEARNER_VERY_VERB'],
+    ['I have to make my homework now.', 'I have to do my homework now.', 'LEARNER_DO_HOMEWORK'],
+  ])('%s → %s', (text, want, rule) => {
+    expect(rules(text)).toEqual([rule]);
+    expect(fix(text)).toBe(want);
+  });
+
+  it.each([
+    'The company entered into an agreement with the union.',
+    'The concert is on July 4.',
+    'The museum opens at 1030 on weekdays.',
+    'The price was set at 2000 won.',
+    'She is one of the team members who helped me.',
+    'They are married with two children.',
+    'My father works at a bank.',
+    'I saw my friend play soccer yesterday.',
+    'Let my brother go first.',
+    'I know what you did yesterday.',
+    'My father work schedule is busy.',
+    'He is a student at Seoul National University.',
+    'She is Korean.',
+    'I am good at math.',
+    'Where you go, I will follow.',
+    'I know where you are going.',
+    'Everyone can join the club.',
+    'There is a lot of water in the bottle.',
+    'I really like this song.',
+    'James plays the piano.',
+    'Please go home now.',
+    'My friends work at the same company.',
+    'We look forward to the meeting.',
+    'It is May 5 today.',
+  ])('leaves alone: %s', (text) => {
+    expect(learnerRuleEdits(text)).toEqual([]);
+  });
+
+  it('reads sentence by sentence: a rule for the start of a sentence fires in the second one too', () => {
+    expect(fix('I like music. My father work at a bank.')).toBe('I like music. My father works at a bank.');
+  });
+
+  it('takes word forms from compromise', () => {
+    expect(verbForms('go')).toMatchObject({ infinitive: 'go', past: 'went', present3: 'goes', gerund: 'going', participle: 'gone' });
+    expect(verbForms('seen')?.past).toBe('saw');
+    expect(verbForms('table')).toBeNull();
+    expect(pluralOf('city')).toBe('cities');
+    expect(pluralOf('information')).toBeNull();
+    expect([indefiniteArticle('honest'), indefiniteArticle('university'), indefiniteArticle('engineer'), indefiniteArticle('teacher')]).toEqual(['an', 'a', 'an', 'a']);
+  });
+
+  it('become candidates of system "learner" with their rule, category, message and prior', () => {
+    const [c] = learnerCandidates('I am student.');
+    expect(c).toMatchObject({ system: 'learner', rule: 'LEARNER_ROLE_ARTICLE', type: 'article', before: '', after: 'a ', rank: 0, prior: 0.8 });
+    expect(c.message).toMatch(/"student" is one person: it needs "a"/);
+  });
+
+  it('leave very long input to the other systems', () => {
+    expect(learnerRuleEdits(`${'I am student and '.repeat(40)}done.`)).toEqual([]);
+  });
+});
