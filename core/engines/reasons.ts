@@ -264,7 +264,11 @@ export function explainCorrection(edits: { reason?: string }[], lang: ReasonLang
   return edits.map((e) => e.reason ?? '').filter(Boolean).join(' ');
 }
 
-const SYSTEM_NAMES: Record<string, string> = { harper: 'Harper', languagetool: 'LanguageTool', learner: 'learner rule' };
+const SYSTEM_NAMES: Record<string, Record<ReasonLanguage, string>> = {
+  harper: { ko: 'Harper', en: 'Harper' },
+  languagetool: { ko: 'LanguageTool', en: 'LanguageTool' },
+  learner: { ko: '학습자 오류 규칙', en: 'learner rule' },
+};
 
 /** Which rules made an edit, as a learner-readable tag: "(rule: LanguageTool I_AM_VB + Harper PronounVerbAgreement)". */
 export function attribution(parts: Pick<EditPart, 'source' | 'detail'>[], lang: ReasonLanguage): string {
@@ -275,7 +279,7 @@ export function attribution(parts: Pick<EditPart, 'source' | 'detail'>[], lang: 
       if (system === 'rules' || system === 'patterns') {
         const learned = /^learned rule: (\d+) of (\d+)/.exec(p.detail ?? '');
         names.add(lang === 'ko' ? `학습된 패턴${learned ? `: 훈련 데이터 ${learned[2]}번 중 ${learned[1]}번 맞음` : ''}` : `learned pattern${learned ? `: right ${learned[1]} of ${learned[2]} times in training` : ''}`);
-      } else names.add(`${SYSTEM_NAMES[system] ?? system} ${rest.join(':').replace(/\[.*\]$/, '')}`.trim());
+      } else names.add(`${SYSTEM_NAMES[system]?.[lang] ?? system} ${rest.join(':').replace(/\[.*\]$/, '')}`.trim());
     }
   }
   if (!names.size) return '';
