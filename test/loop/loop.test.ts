@@ -1,6 +1,6 @@
 /**
  * The level-2 loop on the real stack, with no human step: the model learns from its users.
- *  1. Learners send a sentence with an error the served model misses ("How about go shopping?"),
+ *  1. Learners send a sentence with an error the served model misses ("Please contact to me"),
  *     and give better corrections for most of them; a newDataAvailable signal retrains; the
  *     candidate learns the fix from the feedback pairs, fixes held-out requests with that error,
  *     is promoted by the gate (significant on the held-out feedback) and served.
@@ -44,29 +44,28 @@ function driftedTexts(n: number): string[] {
 }
 
 /**
- * "How about go …?": the base ensemble misses it (neither Harper nor LanguageTool flags it), the
- * offline teacher never writes it, so only the learners can teach it. Lexically varied, so the
- * validate stage does not reject them as near-duplicates of each other.
+ * "contact to …": the base ensemble misses it (neither Harper, LanguageTool nor the learner rules
+ * flag it), the offline teacher never writes it, so only the learners can teach it. Lexically
+ * varied, so the validate stage does not reject them as near-duplicates of each other.
  */
-const HOW_ABOUT = [
-  'How about go shopping at the new mall this weekend?', 'What about go hiking on Mount Bukhan next Saturday morning?', 'How about go to the beach after the final exams?',
-  'How about go camping with my cousins in August?', 'What about go swimming at the public pool tonight?', 'How about go for a walk along the Han River?',
-  'How about go bowling with the team after work on Friday?', 'What about go to the library together to study for the test?', 'How about go skiing in Pyeongchang during the winter break?',
-  'How about go fishing with grandfather early tomorrow?', 'How about go to that Italian restaurant near the station?', 'What about go cycling around the lake before lunch?',
-  'How about go to a museum instead of staying home all day?', 'How about go jogging every morning to build our stamina?', 'What about go to the concert that starts at seven?',
-  'How about go abroad for a semester as an exchange student?', 'How about go to bed earlier so you feel better?', 'What about go on a picnic if the weather is nice?',
-  'How about go ice skating at the rink downtown?', 'How about go to the dentist before the pain gets worse?', 'What about go sightseeing in Gyeongju with our guests?',
-  'How about go karaoke to celebrate Minji’s promotion?', 'How about go to the market to buy fresh vegetables for dinner?', 'What about go to the gym three times a week from now on?',
-  'How about go volunteering at the animal shelter this month?', 'How about go for coffee after the seminar ends?', 'What about go to Jeju Island for our anniversary trip?',
-  'How about go surfing in Yangyang when summer comes?', 'How about go to the farmers market with your parents on Sunday?', 'What about go to the movies after we finish the report?',
-  'How about go climbing at the indoor gym this evening?', 'How about go to the night market and try the street food?', 'What about go to a language exchange meetup to practice English?',
-  'How about go rafting with the club during the holidays?', 'How about go to the photo exhibition at the city hall?', 'What about go for a drive along the east coast road?',
-  'How about go to the bakery that opened last week?', 'How about go stargazing in the countryside far from the city lights?', 'What about go to the flower festival in spring?',
-  'How about go running in the park with the new neighbors?',
+const CONTACT_TO = [
+  'Please contact to me if you have any questions about the course.', 'You can contact to the front office after lunch.', 'Feel free to contact to our manager when the order arrives.',
+  'I will contact to the landlord about the broken heater.', 'Did you contact to the hotel before we left?', 'We tried to contact to the airline but nobody answered.',
+  'Could you contact to the teacher and ask about the homework?', 'She wanted to contact to her old friends from high school.', 'Please contact to the customer center for a refund.',
+  'He forgot to contact to the bank about his new card.', 'They will contact to you by email next week.', 'Why didn\'t you contact to the police right away?',
+  'I need to contact to my lawyer before signing the contract.', 'You should contact to the museum to book a guided tour.', 'My brother tried to contact to the company many times.',
+  'Students must contact to the department office to change classes.', 'Let me contact to the organizer and check the schedule.', 'Can you contact to the plumber before the weekend?',
+  'We will contact to the winners at the end of the month.', 'Our team will contact to each applicant within three days.', 'Please contact to the reception desk if the room is too cold.',
+  'I could not contact to my parents because my phone died.', 'The nurse will contact to the doctor if anything changes.', 'Don\'t forget to contact to the travel agency about our visas.',
+  'You may contact to the author through her website.', 'Please contact to the library if you lose your card.', 'They asked me to contact to the embassy in Seoul.',
+  'Jiwoo will contact to the caterer about the wedding menu.', 'Remember to contact to the school nurse when your child is sick.', 'I will contact to the seller and ask for a discount.',
+  'The students had to contact to their advisors before graduation.', 'Please contact to the IT team if the printer stops working.', 'He decided to contact to a real estate agent in Busan.',
+  'We can contact to the guide once we reach the station.', 'Please contact to the coach if you cannot come to practice.', 'Visitors should contact to security before entering the lab.',
+  'I often contact to my cousins in Canada on weekends.', 'Please contact to the editor with any corrections.', 'You must contact to the insurance company within a week.', 'Tell me when you contact to the new supplier.',
 ];
 /** Later requests with the same error, never given as feedback: what the new champion must fix. */
-const HOW_ABOUT_HELD_OUT = ['How about go bowling tomorrow night with Junho?', 'What about go to the aquarium with the children?', 'How about go for a swim before breakfast?'];
-const howAboutFixed = (t: string) => t.replace(/\b(How|What) about go\b/, '$1 about going');
+const CONTACT_TO_HELD_OUT = ['Please contact to the front desk when you arrive.', 'My sister will contact to the dentist tomorrow morning.', 'We should contact to the event planner about the tables.'];
+const contactFixed = (t: string) => t.replace(/\b([Cc]ontact) to\b/, '$1');
 
 describe('monitoring and the retraining loop', () => {
   let h: PipelineHarness;
@@ -108,15 +107,15 @@ describe('monitoring and the retraining loop', () => {
   it('learns from its users: an error the model misses, better corrections as feedback → retrained, promoted and served, no human step', async () => {
     // Served by the base ensemble, which misses the error.
     const served: { text: string; requestId: string; feedbackToken: string }[] = [];
-    for (const text of HOW_ABOUT) {
+    for (const text of CONTACT_TO) {
       const r = await post('/v1/corrections', { text });
-      expect(r.corrected, `the base ensemble already fixes: ${text}`).not.toMatch(/about going/);
+      expect(r.corrected, `the base ensemble already fixes: ${text}`).toBe(text);
       served.push({ text, requestId: r.requestId as string, feedbackToken: r.feedbackToken as string });
     }
     // Learners give better corrections for most of them, and a thumbs down for the rest.
     for (const [i, x] of served.entries()) {
       if (i % 8 === 7) await post('/v1/feedback', { requestId: x.requestId, feedbackToken: x.feedbackToken, rating: 'down' });
-      else await post('/v1/feedback', { requestId: x.requestId, feedbackToken: x.feedbackToken, rating: 'down', betterCorrection: howAboutFixed(x.text) });
+      else await post('/v1/feedback', { requestId: x.requestId, feedbackToken: x.feedbackToken, rating: 'down', betterCorrection: contactFixed(x.text) });
     }
     await ctl.newDataAvailable({ reason: 'learners sent better corrections', source: 'loop test' });
     const s = await idleAfter(1);
@@ -134,7 +133,7 @@ describe('monitoring and the retraining loop', () => {
     const [dv] = await db.query('select counts from dataset_version where pipeline_id = $1', [seen.learnPipeline]);
     const [{ n }] = await db.query(`select count(*)::int as n from generated_sample where pipeline_id = $1 and source = 'feedback' and status = 'accepted'`, [seen.learnPipeline]);
     await db.destroy();
-    expect(dv.counts.source_feedback).toBe(HOW_ABOUT.length - HOW_ABOUT.length / 8);
+    expect(dv.counts.source_feedback).toBe(CONTACT_TO.length - CONTACT_TO.length / 8);
     expect(n).toBe(dv.counts.source_feedback);
     expect(dv.counts.source_teacher).toBeGreaterThan(150);
     expect(dv.counts.wrong_evidence).toBe(0); // the thumbs-downs were on sentences left unchanged: no served edit to mark wrong
@@ -144,9 +143,9 @@ describe('monitoring and the retraining loop', () => {
 
     // Served: held-out requests with the same error are now fixed by v1.
     await waitFor('serving to switch to v1', async () => ((await post('/v1/corrections', { text: 'I like apples.' })).modelVersion === '1' ? true : undefined), 60_000);
-    for (const text of HOW_ABOUT_HELD_OUT) {
+    for (const text of CONTACT_TO_HELD_OUT) {
       const r = await post('/v1/corrections', { text });
-      expect(r).toMatchObject({ modelVersion: '1', corrected: howAboutFixed(text) });
+      expect(r).toMatchObject({ modelVersion: '1', corrected: contactFixed(text) });
     }
   }, 900_000);
 
@@ -279,7 +278,7 @@ describe('monitoring and the retraining loop', () => {
     const [fb] = await db.query(`select count(*) filter (where rating = 'down')::int as down, count(*)::int as total from feedback`);
     const [{ requests }] = await db.query('select count(*)::int as requests from serving_request');
     await db.destroy();
-    expect(fb.down).toBe(60 + HOW_ABOUT.length);
+    expect(fb.down).toBe(60 + CONTACT_TO.length);
     const e = endpoints(h.config);
     const browser = await launchChromium();
     try {
