@@ -14,7 +14,7 @@ import { createCorrector } from '../core/engines';
 import { registerOfflineEngines } from '../adapters/offline-engines';
 import type { Corrector } from '../core/engines/types';
 import { loadJfleg } from '../adapters/jfleg';
-import { runLearnerSuite } from '../core/eval/learner';
+import { LEARNER_HOLDOUT_PATH, loadLearnerSuite, runLearnerSuite } from '../core/eval/learner';
 import { gleuCorpus } from '../core/gleu/gleu';
 import { detokenize, tokenize } from '../core/text/tokenize';
 import { languagetoolServer } from './languagetool';
@@ -48,9 +48,9 @@ try {
     ['ensemble', () => make('ensemble')],
   ];
   console.log(`# Correction engines  (${machine()})\n`);
-  console.log(`JFLEG dev${limit ? ` (first ${limit})` : ''}: ${j.src.length} sentences; learner suite: core/eval/learner-suite.json.\n`);
-  console.log('| engine | JFLEG dev GLEU | 95% CI | p50 ms | p99 ms | suite fixed | partial | missed | wrong | controls changed |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(`JFLEG dev${limit ? ` (first ${limit})` : ''}: ${j.src.length} sentences; learner suite: core/eval/learner-suite.json; second set: core/eval/learner-holdout.json.\n`);
+  console.log('| engine | JFLEG dev GLEU | 95% CI | p50 ms | p99 ms | suite fixed | partial | missed | wrong | controls changed | second set fixed / wrong / controls changed |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, create] of systems) {
     const corrector = await create();
     try {
@@ -63,8 +63,9 @@ try {
       }
       const g = gleuCorpus({ sources: j.src, references: j.refs, hypotheses: hyps });
       const suite = await runLearnerSuite(async (t) => (await corrector.correct(t)).corrected);
+      const second = await runLearnerSuite(async (t) => (await corrector.correct(t)).corrected, loadLearnerSuite(LEARNER_HOLDOUT_PATH));
       console.log(
-        `| ${name} | ${g.gleu.toFixed(4)} | ${g.ci[0].toFixed(4)}–${g.ci[1].toFixed(4)} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${suite.fixed} / ${suite.errors} | ${suite.partial} | ${suite.missed} | ${suite.wrong} | ${suite.controlsChanged} / ${suite.controls} |`,
+        `| ${name} | ${g.gleu.toFixed(4)} | ${g.ci[0].toFixed(4)}–${g.ci[1].toFixed(4)} | ${quantile(ms, 0.5).toFixed(1)} | ${quantile(ms, 0.99).toFixed(1)} | ${suite.fixed} / ${suite.errors} | ${suite.partial} | ${suite.missed} | ${suite.wrong} | ${suite.controlsChanged} / ${suite.controls} | ${second.fixed} / ${second.errors}, ${second.wrong - second.controlsChanged}, ${second.controlsChanged} / ${second.controls} |`,
       );
     } finally {
       await corrector.close?.();
