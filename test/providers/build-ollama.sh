@@ -13,8 +13,18 @@ root=$(pwd)
 OLLAMA_VERSION=v0.17.4
 bin=.tools/bin/ollama
 stamp=.tools/stamps/ollama
+# Built once per machine into its cache, then copied: a fresh clone on the same machine (CI)
+# does not build it again.
+cached=${CORRECTLY_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/correctly}/ollama-$OLLAMA_VERSION/ollama
 if [ -x "$bin" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$OLLAMA_VERSION" ]; then
   echo "[ollama build] cached: $bin is Ollama $OLLAMA_VERSION, built once (delete $stamp to build it again)"
+  exit 0
+fi
+if [ -x "$cached" ]; then
+  mkdir -p .tools/bin .tools/stamps
+  cp "$cached" "$bin"
+  echo "$OLLAMA_VERSION" > "$stamp"
+  echo "[ollama build] cached: $bin copied from $cached (Ollama $OLLAMA_VERSION, built once on this machine; delete it to build again)"
   exit 0
 fi
 command -v go >/dev/null || { echo "[ollama build] error: Go is needed" >&2; exit 1; }
@@ -35,4 +45,6 @@ echo "[ollama build] go install github.com/ollama/ollama@$OLLAMA_VERSION"
 GOTOOLCHAIN=local GOBIN="$root/.tools/bin" CGO_CPPFLAGS="-I$root/test/providers/ollama-build -I/usr/include/stb/.." \
   go install "github.com/ollama/ollama@$OLLAMA_VERSION"
 echo "$OLLAMA_VERSION" > "$stamp"
-echo "[ollama build] built $bin (Ollama $OLLAMA_VERSION); later runs use it as it is"
+mkdir -p "$(dirname "$cached")"
+cp "$bin" "$cached.tmp" && mv "$cached.tmp" "$cached"
+echo "[ollama build] built $bin (Ollama $OLLAMA_VERSION) and kept a copy in $cached; later runs use it as it is"
