@@ -53,7 +53,7 @@ const shared = {
   fileParallelism: false,
   // One LanguageTool server for every test file (LANGUAGETOOL_URL); the second layer finds the
   // first one's in LANGUAGETOOL_URL and uses it.
-  globalSetup: ['test/support/global-languagetool.ts'],
+  globalSetup: ['test/support/global-languagetool.ts', 'test/support/global-eval-cache.ts'],
 } satisfies TestProjectInlineConfiguration['test'];
 
 export default defineConfig({

@@ -56,7 +56,10 @@ export function evaluateActivities(deps: ActivityDeps) {
       const scoring = pool.functions<typeof import('../core/eval/evaluate')>(new URL('../core/eval/evaluate.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const bootstrap = pool.functions<typeof import('../core/eval/bootstrap')>(new URL('../core/eval/bootstrap.ts', import.meta.url), { signal: ctx.cancellationSignal });
       const categories = pool.functions<typeof import('../core/eval/categories')>(new URL('../core/eval/categories.ts', import.meta.url), { signal: ctx.cancellationSignal });
-      const cacheDir = path.join(deps.paths.stateDir, 'cache', 'eval');
+      // The base systems' outputs depend only on the code: kept where every stack may share them.
+      // A champion's depend on its run: kept with this stack's state.
+      const codeCache = deps.paths.evalCacheDir;
+      const runCache = path.join(deps.paths.stateDir, 'cache', 'eval');
       const test = readSplit(input.datasetPath, 'test');
       const j = loadJfleg(input.jflegLimit);
       const feedbackPairs = test.filter((s) => s.source === 'feedback');
@@ -92,7 +95,7 @@ export function evaluateActivities(deps: ActivityDeps) {
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
       const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
       const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
-      const cached = (key: string, make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) =>
+      const cached = (cacheDir: string, key: string, make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) =>
         runSystemCached(cacheDir, key, () => make(create), set, 'en', onProgress, ctx.cancellationSignal);
 
       const [candidate, champion, base, harper] = await Promise.all([
@@ -105,11 +108,11 @@ export function evaluateActivities(deps: ActivityDeps) {
           }
         }),
         championMv && championRunId && championRun
-          ? evaluate(runTrainer(championRun), championMv.version, cached(`${input.modelName}-v${championMv.version}`, (create) => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create)))
+          ? evaluate(runTrainer(championRun), championMv.version, cached(runCache, `${input.modelName}-v${championMv.version}-${championRunId}`, (create) => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create)))
           : null,
         // The base ensemble's outputs change with the code: cached per commit.
-        evaluate('ensemble', null, cached(`base-ensemble-${currentGitCommit().slice(0, 12)}`, (create) => create('ensemble', { languagetoolUrl: endpoints(deps.config).languagetoolUrl }))),
-        evaluate('harper', null, cached(HARPER_VERSION, (create) => create('harper', {}))),
+        evaluate('ensemble', null, cached(codeCache, `base-ensemble-${currentGitCommit().slice(0, 12)}`, (create) => create('ensemble', { languagetoolUrl: endpoints(deps.config).languagetoolUrl }))),
+        evaluate('harper', null, cached(codeCache, HARPER_VERSION, (create) => create('harper', {}))),
       ]);
 
       const reference = champion ?? base;

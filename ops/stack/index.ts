@@ -255,7 +255,7 @@ function languagetoolProcess(c: Config, stateDir: string): ProcessSpec {
   mkdirSync(stateDir, { recursive: true });
   // Limits protect the server from one huge text; the cache makes re-checked sentences (evaluation) cheap.
   const props = path.join(stateDir, 'server.properties');
-  writeFileSync(props, ['maxTextLength=20000', 'maxCheckTimeMillis=20000', 'cacheSize=2000', 'pipelineCaching=true', `maxCheckThreads=${Math.max(2, os.availableParallelism())}`, ''].join('\n'));
+  writeFileSync(props, ['maxTextLength=20000', 'maxCheckTimeMillis=20000', 'cacheSize=10000', 'pipelineCaching=true', `maxCheckThreads=${Math.max(2, os.availableParallelism())}`, ''].join('\n'));
   const loopback = c.bindHost === '127.0.0.1' || c.bindHost === 'localhost' || c.bindHost === '::1';
   return {
     name: 'languagetool',

@@ -64,6 +64,7 @@ export async function startTestStack(parts: StackPart[], extraEnv: Record<string
 export function stackEnv(c: Config, extra: Record<string, string> = {}): Record<string, string> {
   return {
     CORRECTLY_STATE_DIR: c.stateDir,
+    CORRECTLY_EVAL_CACHE_DIR: c.evalCacheDir ?? '',
     TEMPORAL_ADDRESS: c.temporalAddress,
     TEMPORAL_UI_PORT: String(c.temporalUiPort),
     PGLITE_PORT: String(c.pglitePort),
