@@ -88,6 +88,9 @@ function isGerund(word: string): boolean {
   return !!f && f.gerund === word.toLowerCase();
 }
 
+/** Plurals compromise may take for singular nouns ("grandchildren" → "grandchildrens"). */
+const IRREGULAR_PLURALS = new Set(['children', 'grandchildren', 'people', 'men', 'women', 'feet', 'teeth', 'mice', 'geese', 'police', 'cattle', 'data', 'media', 'criteria', 'phenomena']);
+
 const nounCache = new Map<string, string | null>();
 /** The plural of a singular common noun, or null when `word` is not one. */
 export function pluralOf(word: string): string | null {
@@ -95,7 +98,7 @@ export function pluralOf(word: string): string | null {
   if (nounCache.has(w)) return nounCache.get(w)!;
   const doc = nlp(w);
   let plural: string | null = null;
-  if (doc.has('#Noun') && doc.has('#Singular') && !doc.has('#Uncountable') && !doc.has('#Pronoun')) {
+  if (doc.has('#Noun') && doc.has('#Singular') && !doc.has('#Plural') && !doc.has('#Uncountable') && !doc.has('#Pronoun') && !IRREGULAR_PLURALS.has(w)) {
     const p = doc.nouns().toPlural().text().toLowerCase();
     if (p && p !== w) plural = p;
   }
@@ -286,6 +289,8 @@ const discussAbout: Rule = (c) => {
 function thirdPerson(tok: string): string | null {
   if (!isBareVerb(tok.toLowerCase())) return null;
   const f = verbForms(tok)!;
+  // "My daughter read her first book": "read", "put", "cut" are their own past tense
+  if (f.past === f.infinitive) return null;
   return caseLike(tok, f.present3);
 }
 
@@ -306,7 +311,8 @@ const singularSubjectAgreement: Rule = (c) => {
     verb = 1;
     subject = c.tokens[0].text;
   }
-  if (verb < 0) return [];
+  // "Anyone know a good place?": a question may drop its "Does"
+  if (verb < 0 || isQuestion(c)) return [];
   const v = c.low[verb];
   const next = c.low[verb + 1] ?? '';
   const message = (to: string) => `With a singular subject ("${subject}") the verb takes -s: "${to}", not "${c.tokens[verb].text}".`;
@@ -389,6 +395,9 @@ const perfectWithPastTime: Rule = (c) => {
     const part = c.low[i + 1];
     const f = verbForms(part);
     if (!f || f.participle !== part || part === 'been') continue;
+    // the finished time must belong to this verb: near it, in the same clause
+    // ("I have presented … at several conferences, including one in Vienna last year": not)
+    if (marker - (i + 1) > 6 || c.low.slice(i + 2, marker).includes(',')) continue;
     const end = c.tokens[i + 1].end;
     return [{ rule: 'LEARNER_PERFECT_PAST_TIME', type: 'tense', start: c.tokens[i].start, end, after: f.past, message: `"${c.tokens[marker].text}" is a finished time: the simple past "${f.past}", not "${c.tokens[i].text} ${c.tokens[i + 1].text}".`, prior: 0.8 }];
   }
