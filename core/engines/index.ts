@@ -121,7 +121,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
   });
 
   register('ensemble', {
-    description: 'the default offline engine: Harper, LanguageTool and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
+    description: 'the default offline engine: Harper, LanguageTool, the learner rules and learned patterns (with --model) propose edits, a scorer keeps the precise ones',
     create: async (opts) => {
       const ensemble = new EnsembleCorrector({
         harperOptions: opts.harper,
@@ -141,7 +141,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
     create: async (opts) => {
       const languagetool = languagetoolOf(opts);
       if (!languagetool) throw new EngineConfigError('engine "languagetool" needs a LanguageTool server: set LANGUAGETOOL_URL or run `correctly stack up languagetool`');
-      return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool, scorer: new FirstSuggestionScorer(), vetoes: false });
+      return new EnsembleCorrector({ name: 'languagetool', harper: null, languagetool, learnerRules: false, scorer: new FirstSuggestionScorer(), vetoes: false });
     },
   });
 
