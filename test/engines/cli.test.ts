@@ -49,7 +49,7 @@ describe('correctly correct', () => {
     expect(lines).toHaveLength(2);
     const rec = correctionSchema.parse(JSON.parse(lines[0]));
     expect(Object.keys(JSON.parse(lines[0]))).toEqual(['input', 'corrected', 'reason', 'edits', 'engine', 'modelVersion', 'systems']);
-    expect(rec).toMatchObject({ input: 'I recieve a apple.', corrected: 'I receive an apple.', engine: 'ensemble', modelVersion: null, systems: ['harper', 'languagetool'] });
+    expect(rec).toMatchObject({ input: 'I recieve a apple.', corrected: 'I receive an apple.', engine: 'ensemble', modelVersion: null, systems: ['harper', 'languagetool', 'learner'] });
     expect(rec.reason).toContain("철자: 'recieve' → 'receive' — 'recieve'의 올바른 철자는 'receive'입니다.");
     expect(JSON.parse(lines[1])).toMatchObject({ input: '', corrected: '', edits: [] });
     const en = run(['--jsonl', '--reason-language', 'en'], 'I recieve a apple.\n');

@@ -42,17 +42,22 @@ interface Probe {
 function pollReadiness(url: string) {
   const probes: Probe[] = [];
   let running = true;
+  const probe = async () => {
+    const sentAt = performance.now();
+    const res = await fetch(`${url}/readyz`);
+    const body = (await res.json()) as { status: string; reason?: string };
+    probes.push({ sentAt, at: performance.now(), status: res.status, ready: body.status === 'ready', reason: body.reason ?? null });
+  };
   const loop = (async () => {
     while (running) {
-      const sentAt = performance.now();
-      const res = await fetch(`${url}/readyz`);
-      const body = (await res.json()) as { status: string; reason?: string };
-      probes.push({ sentAt, at: performance.now(), status: res.status, ready: body.status === 'ready', reason: body.reason ?? null });
+      await probe();
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
   return {
     probes,
+    /** One probe now, beside whatever the poller sends (so every request has one, however fast it is). */
+    probe,
     async stop() {
       running = false;
       await loop;
@@ -106,7 +111,7 @@ describe('hostile input to the serving API', () => {
     const api: ServingApi = await h.startApi({ API_RATE_LIMIT: '100000' });
     const readiness = pollReadiness(api.url);
     const answers: Answer[] = [];
-    for (const text of [...CRASHERS, ...hostileTexts()]) answers.push(await send(api.url, text));
+    for (const text of [...CRASHERS, ...hostileTexts()]) answers.push((await Promise.all([send(api.url, text), readiness.probe()]))[0]);
     const normal = await send(api.url, NORMAL.text);
     const probes = await readiness.stop();
 
@@ -130,7 +135,7 @@ describe('hostile input to the serving API', () => {
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toContain('# TYPE correctly_engine_crashes_total counter');
     if (!failures.length) expect(metrics).not.toMatch(/^correctly_engine_(crashes|timeouts)_total\{/m);
-    expect(probes.length).toBeGreaterThan(20);
+    expect(probes.length).toBeGreaterThan(102); // one beside each request, and the poller's
     for (const p of probes) expect([200, 503]).toContain(p.status);
     if (!failures.length) expect(probes.filter((p) => !p.ready)).toEqual([]);
     expect(probes.at(-1)!.ready).toBe(true);
