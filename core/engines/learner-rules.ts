@@ -91,15 +91,27 @@ function isGerund(word: string): boolean {
 /** Plurals compromise may take for singular nouns ("grandchildren" → "grandchildrens"). */
 const IRREGULAR_PLURALS = new Set(['children', 'grandchildren', 'people', 'men', 'women', 'feet', 'teeth', 'mice', 'geese', 'police', 'cattle', 'data', 'media', 'criteria', 'phenomena']);
 
+const tagsCache = new Map<string, Set<string>>();
+/** compromise's tags of a word read on its own (lower-cased), cached: rules ask about the same words every pass. */
+function wordTags(word: string): Set<string> {
+  const w = word.toLowerCase();
+  let tags = tagsCache.get(w);
+  if (!tags) {
+    tags = new Set((nlp(w).json() as { terms: { tags: string[] }[] }[]).flatMap((s) => s.terms.flatMap((t) => t.tags)));
+    tagsCache.set(w, tags);
+  }
+  return tags;
+}
+
 const nounCache = new Map<string, string | null>();
 /** The plural of a singular common noun, or null when `word` is not one. */
 export function pluralOf(word: string): string | null {
   const w = word.toLowerCase();
   if (nounCache.has(w)) return nounCache.get(w)!;
-  const doc = nlp(w);
+  const t = wordTags(w);
   let plural: string | null = null;
-  if (doc.has('#Noun') && doc.has('#Singular') && !doc.has('#Plural') && !doc.has('#Uncountable') && !doc.has('#Pronoun') && !IRREGULAR_PLURALS.has(w)) {
-    const p = doc.nouns().toPlural().text().toLowerCase();
+  if (t.has('Noun') && t.has('Singular') && !t.has('Plural') && !t.has('Uncountable') && !t.has('Pronoun') && !IRREGULAR_PLURALS.has(w)) {
+    const p = nlp(w).nouns().toPlural().text().toLowerCase();
     if (p && p !== w) plural = p;
   }
   nounCache.set(w, plural);
@@ -205,7 +217,7 @@ const oneOfSingular: Rule = (c) => {
     if (c.low[i] !== 'one' || c.low[i + 1] !== 'of' || !['the', 'my', 'your', 'his', 'her', 'our', 'their', 'these', 'those', 'its'].includes(c.low[i + 2])) continue;
     // up to two modifiers ("one of the most popular place")
     let n = i + 3;
-    while (n < c.low.length - 1 && n < i + 5 && (c.low[n] === 'most' || c.low[n] === 'best' || nlp(c.low[n]).has('#Adjective')) && !pluralOf(c.low[n])) n++;
+    while (n < c.low.length - 1 && n < i + 5 && (c.low[n] === 'most' || c.low[n] === 'best' || wordTags(c.low[n]).has('Adjective')) && !pluralOf(c.low[n])) n++;
     const noun = c.low[n];
     const next = c.low[n + 1] ?? '';
     // "one of the team members": the noun is a modifier of the next one
@@ -256,7 +268,7 @@ const enterInto: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
   for (let i = 0; i + 3 < c.low.length; i++) {
     if (!/^enter(s|ed|ing)?$/.test(c.low[i]) || c.low[i + 1] !== 'into' || !DETERMINERS.has(c.low[i + 2])) continue;
-    if (!PLACES.has(c.low[i + 3]) && !(PLACES.has(c.low[i + 4] ?? '') && nlp(c.low[i + 3]).has('#Adjective'))) continue;
+    if (!PLACES.has(c.low[i + 3]) && !(PLACES.has(c.low[i + 4] ?? '') && wordTags(c.low[i + 3]).has('Adjective'))) continue;
     out.push(deletion(c, i + 1, i + 1, 'LEARNER_ENTER_INTO', 'preposition', `"${c.tokens[i].text}" a place takes no preposition: "${c.tokens[i].text} ${c.tokens[i + 2].text} ${c.tokens[i + 3].text}".`, 0.8));
   }
   return out;
@@ -301,7 +313,7 @@ function thirdPerson(tok: string): string | null {
 const singularSubjectAgreement: Rule = (c) => {
   let verb = -1;
   let subject = '';
-  if (POSSESSIVES.has(c.low[0]) && c.low.length > 3 && nlp(c.low[1]).has('#Actor') && pluralOf(c.low[1])) {
+  if (POSSESSIVES.has(c.low[0]) && c.low.length > 3 && wordTags(c.low[1]).has('Actor') && pluralOf(c.low[1])) {
     verb = 2;
     subject = `${c.tokens[0].text} ${c.tokens[1].text}`;
   } else if (isName(c.tokens[0]?.text ?? '', 0) && c.low.length > 2 && !SUBJECT_PRONOUNS.has(c.low[0]) && !/s$/.test(c.low[0])) {
@@ -415,7 +427,7 @@ const gerundAfter: Rule = (c) => {
     if (!isBareVerb(w)) continue;
     // "good at play soccer": the verb must take an object or an adverb, not be a noun ("good at math")
     const next = c.low[i + 1] ?? '';
-    if (prev2.endsWith(' at') && !(DETERMINERS.has(next) || ['soccer', 'baseball', 'tennis', 'basketball', 'golf', 'games', 'music', 'piano', 'guitar', 'english', 'korean', 'chess', 'cards'].includes(next) || nlp(next).has('#Plural'))) continue;
+    if (prev2.endsWith(' at') && !(DETERMINERS.has(next) || ['soccer', 'baseball', 'tennis', 'basketball', 'golf', 'games', 'music', 'piano', 'guitar', 'english', 'korean', 'chess', 'cards'].includes(next) || wordTags(next).has('Plural'))) continue;
     const f = verbForms(w)!;
     out.push(edit(c, i, i, caseLike(c.tokens[i].text, f.gerund), 'LEARNER_GERUND_AFTER', 'verb_form', `After "${lookForwardTo ? 'look forward to' : prev2}" the verb takes -ing: "${f.gerund}", not "${c.tokens[i].text}".`, 0.8));
   }
