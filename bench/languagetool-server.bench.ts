@@ -5,14 +5,10 @@
  * sentence and its resident size. Each heap gets a fresh server (stack part `languagetool`).
  *   npx tsx bench/languagetool-server.bench.ts [heaps, default 256m,384m,512m,1g]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../config';
-import { Stack } from '../ops/stack/index';
-import { freePort } from '../ops/stack/process';
+import { readFileSync } from 'node:fs';
 import { loadJfleg } from '../adapters/jfleg';
 import { detokenize } from '../core/text/tokenize';
+import { languagetoolServer } from './languagetool';
 import { machine } from './machine';
 
 const heaps = (process.argv[2] ?? '256m,384m,512m,1g').split(',');
@@ -35,13 +31,10 @@ console.log(`# LanguageTool server by heap  (${machine()})\n`);
 console.log('| heap | trivial text ms | round 1 ms | round 2 ms | round 3 ms | JVM CPU ms / sentence (round 3) | resident MB |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const heap of heaps) {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'correctly-bench-lt-'));
-  const config = loadConfig({ ...process.env, CORRECTLY_STATE_DIR: stateDir, LANGUAGETOOL_PORT: String(await freePort()), LANGUAGETOOL_HEAP: heap, LANGUAGETOOL_URL: '', CORRECTLY_CONFIG: '' });
-  const stack = new Stack(config);
-  await stack.up(['languagetool']);
+  const lt = await languagetoolServer({ heap });
   try {
-    const url = `http://127.0.0.1:${config.languagetoolPort}`;
-    const pid = stack.procs.running('languagetool')!;
+    const url = lt.url;
+    const pid = lt.pid!;
     let t = performance.now();
     for (let i = 0; i < ROUND; i++) await check(url, `Hi ${i}.`);
     const trivial = (performance.now() - t) / ROUND;
@@ -56,7 +49,6 @@ for (const heap of heaps) {
     }
     console.log(`| ${heap} | ${trivial.toFixed(1)} | ${rounds.map((x) => x.toFixed(1)).join(' | ')} | ${cpu.toFixed(1)} | ${rssMb(pid).toFixed(0)} |`);
   } finally {
-    await stack.down(['languagetool']);
-    rmSync(stateDir, { recursive: true, force: true });
+    await lt.stop();
   }
 }
