@@ -11,7 +11,9 @@
  *
  * Detected (regular expressions plus validation, so look-alikes are left alone):
  *   url_credentials  scheme://user[:password]@host…
- *   email            local@domain.tld
+ *   email            local@domain.tld, and spelled out to dodge filters: "kim dot jiwoo at gmail dot
+ *                    com", "kim.jiwoo [at] gmail [dot] com" (a "dot" word or a bracketed "at" required,
+ *                    so "look at example.com" is left alone)
  *   kr_rrn           Korean resident registration number YYMMDD-GNNNNNN, with a hyphen, a space or
  *                    nothing between the halves (date and G = 1–8 checked; no checksum, which numbers
  *                    issued since 2020 no longer follow)
@@ -54,6 +56,17 @@ interface Detector {
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
+// An email spelled out: "at"/"dot" as words or in brackets, the domain ending in a common TLD.
+const SPELLED_AT = String.raw`(?:\s*[[({]\s*at\s*[\])}]\s*|\s+at\s+)`;
+const SPELLED_DOT = String.raw`(?:\s*[[({]\s*dot\s*[\])}]\s*|\s+dot\s+|\.)`;
+const DOMAIN_LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+const SPELLED_EMAIL = new RegExp(
+  String.raw`\b[\w%+-]+(?:${SPELLED_DOT}[\w%+-]+)*${SPELLED_AT}${DOMAIN_LABEL}(?:${SPELLED_DOT}${DOMAIN_LABEL})*${SPELLED_DOT}(?:com|net|org|edu|gov|io|kr|co|jp|uk|de|info|biz|me)\b`,
+  'gi',
+);
+/** Words that only a spelled-out email has: the fast exit of detectPii looks for them. */
+const SPELLED_MARK = /\bdot\b|[[({]\s*at\s*[\])}]/i;
+
 const DETECTORS: Detector[] = [
   {
     type: 'url_credentials',
@@ -62,6 +75,11 @@ const DETECTORS: Detector[] = [
   {
     type: 'email',
     re: /[\w.%+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}/gi,
+  },
+  {
+    type: 'email',
+    re: SPELLED_EMAIL,
+    accept: (m) => (SPELLED_MARK.test(m) ? [[0, m.length]] : []),
   },
   {
     type: 'kr_rrn',
@@ -292,8 +310,8 @@ export function samplePiiTypes(teacher: string): readonly PiiType[] {
 export function detectPii(text: string, opts: DetectOptions = {}): PiiSpan[] {
   const types = new Set(opts.types ?? PATTERN_PII_TYPES);
   const names = types.has('person_name');
-  // Fast exit: every pattern needs a digit (of some script) or an @; names need a capital letter.
-  if (!/[\p{Nd}\p{No}@\uFF20\uFE6B]/u.test(text) && !(names && /\p{Lu}/u.test(text))) return [];
+  // Fast exit: every pattern needs a digit (of some script), an @ or a spelled-out one; names need a capital letter.
+  if (!/[\p{Nd}\p{No}@\uFF20\uFE6B]/u.test(text) && !SPELLED_MARK.test(text) && !(names && /\p{Lu}/u.test(text))) return [];
   const norm = normalizeForDetection(text);
   const n = norm.text;
   const found: [PiiType, number, number][] = [];
