@@ -22,6 +22,7 @@ export const FAST = [
   'test/engines/tokenize.test.ts',
   'test/foundation/config.test.ts',
   'test/foundation/random.test.ts',
+  'test/foundation/workflow-bundle.test.ts',
   'test/gleu/bootstrap.test.ts',
   'test/gleu/gleu.test.ts',
   'test/gleu/parity.test.ts',

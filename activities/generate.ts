@@ -35,6 +35,9 @@ export interface GenerateBatchOutput {
   invalid: number;
 }
 
+/** How often a generate batch heartbeats while it works (the workflow's heartbeat timeout is a few times this). */
+export const GENERATE_HEARTBEAT_EVERY_MS = 5_000;
+
 export function generateActivities(deps: ActivityDeps) {
   return {
     async generateBatch(input: GenerateBatchInput): Promise<GenerateBatchOutput> {
@@ -65,47 +68,54 @@ export function generateActivities(deps: ActivityDeps) {
 
       // The offline teacher computes synchronously: let the worker's event loop run every 20 ms.
       const breathe = loopYielder();
-      for (let i = 0; i < input.count; i++) {
-        await breathe();
-        // The draws do not depend on what is done, so a resumed batch makes the same choices.
-        const { text, example } = draws[i];
-        if (done.has(ids[i])) continue;
-        const prompt = renderTemplate(template.body, {
-          form_form: text.form,
-          mapping_emotion_form_tone: `${text.tone} ${text.form}`,
-          example_example: `Awkward: ${example.awkward}\nCorrected: ${example.corrected}\nReason: ${example.reason}`,
-          reason_language: input.reasonLanguage === 'ko' ? 'Korean' : 'English',
-          text: text.text,
-        });
-        const base = { id: ids[i], pipelineId: input.pipelineId, batch: input.batch, language: text.language, task: text.task, teacher: teacher.name, sourceTextId: text.id, exampleId: example.id, templateId: template.id };
-        const result = await teacher.generate({
-          text: text.text,
-          form: text.form,
-          tone: text.tone,
-          example: { awkward: example.awkward, corrected: example.corrected, reason: example.reason, errorTypes: example.errorTypes },
-          reasonLanguage: input.reasonLanguage,
-          seed: input.seed * 1_000_003 + input.batch * 10_007 + i,
-          prompt,
-        });
-        if (result.kind === 'skipped') {
-          out.skipped++;
-          continue;
+      // A timer heartbeats between flushes: an LLM teacher takes seconds a sample, so 100 samples
+      // outlast any heartbeat timeout that still notices a lost worker quickly.
+      const beat = setInterval(() => ctx.heartbeat({ generated: out.generated }), GENERATE_HEARTBEAT_EVERY_MS);
+      try {
+        for (let i = 0; i < input.count; i++) {
+          await breathe();
+          // The draws do not depend on what is done, so a resumed batch makes the same choices.
+          const { text, example } = draws[i];
+          if (done.has(ids[i])) continue;
+          const prompt = renderTemplate(template.body, {
+            form_form: text.form,
+            mapping_emotion_form_tone: `${text.tone} ${text.form}`,
+            example_example: `Awkward: ${example.awkward}\nCorrected: ${example.corrected}\nReason: ${example.reason}`,
+            reason_language: input.reasonLanguage === 'ko' ? 'Korean' : 'English',
+            text: text.text,
+          });
+          const base = { id: ids[i], pipelineId: input.pipelineId, batch: input.batch, language: text.language, task: text.task, teacher: teacher.name, sourceTextId: text.id, exampleId: example.id, templateId: template.id };
+          const result = await teacher.generate({
+            text: text.text,
+            form: text.form,
+            tone: text.tone,
+            example: { awkward: example.awkward, corrected: example.corrected, reason: example.reason, errorTypes: example.errorTypes },
+            reasonLanguage: input.reasonLanguage,
+            seed: input.seed * 1_000_003 + input.batch * 10_007 + i,
+            prompt,
+          });
+          if (result.kind === 'skipped') {
+            out.skipped++;
+            continue;
+          }
+          // Redacted before it is stored, like everything else (validate checks the policy later).
+          if (result.kind === 'invalid') {
+            // Kept, so every rejection is on record with its reason.
+            out.invalid++;
+            const raw = redactPii(result.raw.slice(0, 10_000), { types: piiTypes }).text;
+            pending.push({ ...base, awkward: raw, corrected: '', reason: '', reasonLanguage: input.reasonLanguage, errorTypes: [], status: 'rejected', rejectionReasons: [{ code: 'teacher_invalid_output', detail: redactPii(result.error, { types: piiTypes }).text }], tokens: result.tokens ?? null });
+          } else {
+            out.generated++;
+            const { sample, redactions } = redactSample({ id: ids[i], ...result.triple }, { types: piiTypes });
+            const { awkward, corrected, reason } = sample;
+            pending.push({ ...base, ...result.triple, awkward, corrected, reason, status: 'pending', rejectionReasons: [], redactions: redactions.map(({ field, type, start, end }) => ({ field, type, start, end })), split: null, tokens: result.tokens ?? null });
+          }
+          if (pending.length >= 100) await flush();
         }
-        // Redacted before it is stored, like everything else (validate checks the policy later).
-        if (result.kind === 'invalid') {
-          // Kept, so every rejection is on record with its reason.
-          out.invalid++;
-          const raw = redactPii(result.raw.slice(0, 10_000), { types: piiTypes }).text;
-          pending.push({ ...base, awkward: raw, corrected: '', reason: '', reasonLanguage: input.reasonLanguage, errorTypes: [], status: 'rejected', rejectionReasons: [{ code: 'teacher_invalid_output', detail: redactPii(result.error, { types: piiTypes }).text }], tokens: result.tokens ?? null });
-        } else {
-          out.generated++;
-          const { sample, redactions } = redactSample({ id: ids[i], ...result.triple }, { types: piiTypes });
-          const { awkward, corrected, reason } = sample;
-          pending.push({ ...base, ...result.triple, awkward, corrected, reason, status: 'pending', rejectionReasons: [], redactions: redactions.map(({ field, type, start, end }) => ({ field, type, start, end })), split: null, tokens: result.tokens ?? null });
-        }
-        if (pending.length >= 100) await flush();
+        await flush();
+      } finally {
+        clearInterval(beat);
       }
-      await flush();
       return out;
     },
   };

@@ -4,12 +4,12 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type Config, loadConfig } from '../config';
-import { WORKFLOWS_PATH } from '../config/paths';
 import { registerAllEngines } from '../adapters/engines';
 import { createActivities, createGpuActivities } from '../activities';
 import { createDeps } from '../activities/deps';
 import { CPU_QUEUE, GPU_QUEUE } from '../contracts/queues';
 import { ResourceMonitor, serveWorkerMetrics } from '../ops/monitoring/resources';
+import { workflowBundle } from './workflow-bundle';
 
 export type WorkerKind = 'cpu' | 'gpu';
 
@@ -18,7 +18,7 @@ export interface WorkerHandle {
   run(): Promise<void>;
 }
 
-/** Builds (does not run) a worker; `extra` lets tests pass a prebuilt bundle or other options. */
+/** Builds (does not run) a worker with the kept workflow bundle (./workflow-bundle); `extra` overrides any option. */
 export async function createWorker(kind: WorkerKind, config: Config = loadConfig(), extra: Partial<WorkerOptions> = {}): Promise<WorkerHandle> {
   // Engines built on this thread (champion, openai, ollama); the offline ones run in the pool's threads.
   registerAllEngines(config);
@@ -40,7 +40,7 @@ export async function createWorker(kind: WorkerKind, config: Config = loadConfig
     namespace: config.temporalNamespace,
     taskQueue: kind === 'cpu' ? CPU_QUEUE : GPU_QUEUE,
     // The GPU queue runs the fine-tune activity only; workflows live on the CPU queue.
-    ...(kind === 'cpu' ? { workflowsPath: WORKFLOWS_PATH, activities: createActivities(deps) } : { activities: createGpuActivities(deps) }),
+    ...(kind === 'cpu' ? { workflowBundle: extra.workflowBundle ?? { code: (await workflowBundle()).code }, activities: createActivities(deps) } : { activities: createGpuActivities(deps) }),
     identity: `${kind}-worker@${process.pid}`,
     shutdownGraceTime: '30 seconds',
     interceptors: { activity: [monitor.interceptor()] },

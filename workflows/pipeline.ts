@@ -45,7 +45,7 @@ import { CANDIDATE_VERSION, DATASET_VERSION, MODEL_NAME, PROMOTED, STAGE } from 
  * measured on a loaded 2-core machine (bench/heartbeat-gaps.bench.ts; evaluation's is loading the
  * candidate before its first sentence), so a lost worker is noticed in seconds, not minutes.
  */
-const HEARTBEAT = { validate: '20 seconds', version: '30 seconds', train: '20 seconds', evaluate: '30 seconds' } as const;
+const HEARTBEAT = { generate: '20 seconds', validate: '20 seconds', version: '30 seconds', train: '20 seconds', evaluate: '30 seconds' } as const;
 
 const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput', 'AllSamplesRejected'] };
 
@@ -63,7 +63,7 @@ const BOOKKEEPING: Partial<ActivityOptions> = { startToCloseTimeout: '5 minutes'
 
 /** One batch of teacher generation, a child workflow so big runs fan out and show per batch. */
 export async function generateBatchWorkflow(input: Parameters<Activities['generateBatch']>[0]) {
-  const { generateBatch } = stage(`generate batch ${input.batch}: ${input.count} samples with the ${input.teacher} teacher`, { startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute' });
+  const { generateBatch } = stage(`generate batch ${input.batch}: ${input.count} samples with the ${input.teacher} teacher`, { startToCloseTimeout: '1 hour', heartbeatTimeout: HEARTBEAT.generate });
   return generateBatch(input);
 }
 

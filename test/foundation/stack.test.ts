@@ -10,7 +10,6 @@ import { Stack, StackError } from '../../ops/stack/index';
 import { freePort, isAlive } from '../../ops/stack/process';
 import { createWorker } from '../../worker/run';
 import { isolatedEnv, startTestStack, type TestStack } from '../support/stack';
-import { workflowBundle } from '../support/temporal';
 
 const exec = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../../bin/correctly');
@@ -56,7 +55,7 @@ describe('the local stack', () => {
   });
 
   it('runs a workflow with an activity on the real Temporal server, reaching every dependency', async () => {
-    const worker = await createWorker('cpu', ts.config, { workflowBundle: await workflowBundle(), workflowsPath: undefined });
+    const worker = await createWorker('cpu', ts.config);
     const running = worker.run();
     const client = await CorrectlyClient.connect(ts.config);
     try {

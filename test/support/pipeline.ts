@@ -15,7 +15,7 @@ import { endpoints } from '../../config';
 import { CorrectlyClient } from '../../client';
 import { createWorker, type WorkerHandle } from '../../worker/run';
 import { stackEnv, startTestStack, type TestStack } from './stack';
-import { startTemporal, workflowBundle } from './temporal';
+import { startTemporal } from './temporal';
 
 export interface PipelineHarness {
   config: Config;
@@ -49,7 +49,7 @@ export async function startPipelineHarness(extraEnv: Record<string, string> = {}
     temporal,
     client,
     async startWorker(kind = 'cpu') {
-      const handle = await createWorker(kind, config, kind === 'cpu' ? { workflowBundle: await workflowBundle(), workflowsPath: undefined } : {});
+      const handle = await createWorker(kind, config);
       const running = handle.run();
       const w = {
         handle,

@@ -3,11 +3,11 @@
  * with the project's search attributes registered. The default download cannot work offline.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { temporalBinary } from '../../ops/stack/index';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
-import { WORKFLOWS_PATH } from '../../config/paths';
+import { workflowBundle as keptWorkflowBundle } from '../../worker/workflow-bundle';
 
 export async function startTemporal(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
@@ -20,15 +20,8 @@ export async function startTemporal(): Promise<TestWorkflowEnvironment> {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file (webpack takes seconds). */
+/** The workflow bundle, read once per test file (kept between runs by worker/workflow-bundle.ts). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= keptWorkflowBundle();
   return bundle;
 }
-
-const quietLogger = {
-  log() {}, trace() {}, debug() {}, info() {}, warn() {},
-  error(message: string, meta?: Record<string, unknown>) {
-    console.error(message, meta ?? '');
-  },
-};
