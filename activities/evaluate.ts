@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { endpoints } from '../config';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { type CorrectorFactory, loadRunCorrector, runTrainer } from '../adapters/mlflow-models';
+import { type CorrectorFactory, loadRunCorrector, rulesModelDigest, runTrainer } from '../adapters/mlflow-models';
 import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
 import { loadJfleg } from '../adapters/jfleg';
@@ -90,28 +90,36 @@ export function evaluateActivities(deps: ActivityDeps) {
         };
       }
 
-      // Champion (if any, and not the candidate itself), the base ensemble and Harper: cached per
-      // system and eval set; the candidate is computed fresh from its run's model.
+      // Every system's outputs are cached per eval set: a rules model's by what it learned (two runs
+      // that learned the same patterns and scorer correct alike; a champion was a candidate once),
+      // the base ensemble's per commit, Harper's per version; only a LoRA candidate runs fresh.
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
       const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
       const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
       const cached = (cacheDir: string, key: string, make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) =>
         runSystemCached(cacheDir, key, () => make(create), set, 'en', onProgress, ctx.cancellationSignal);
+      const commit = currentGitCommit().slice(0, 12);
+      const modelOutputs = async (run: typeof candidateRun, version: string, fallback: (make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => Parameters<typeof evaluate>[2]) => {
+        const make = (create: CorrectorFactory) => loadRunCorrector(mlflow, run.info.run_id, version, deps.paths.modelsDir, deps.config, create);
+        const digest = await rulesModelDigest(mlflow, run, deps.paths.modelsDir);
+        return digest ? cached(codeCache, `rules-model-${digest.slice(0, 16)}-${commit}`, make) : fallback(make);
+      };
+      const fresh = (make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>): Parameters<typeof evaluate>[2] => async (set, create, onProgress) => {
+        const corrector = await make(create);
+        try {
+          return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
+        } finally {
+          await corrector.close?.();
+        }
+      };
 
       const [candidate, champion, base, harper] = await Promise.all([
-        evaluate(runTrainer(candidateRun), input.candidateVersion, async (set, create, onProgress) => {
-          const corrector = await loadRunCorrector(mlflow, input.runId, input.candidateVersion, deps.paths.modelsDir, deps.config, create);
-          try {
-            return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
-          } finally {
-            await corrector.close?.();
-          }
-        }),
+        evaluate(runTrainer(candidateRun), input.candidateVersion, await modelOutputs(candidateRun, input.candidateVersion, fresh)),
         championMv && championRunId && championRun
-          ? evaluate(runTrainer(championRun), championMv.version, cached(runCache, `${input.modelName}-v${championMv.version}-${championRunId}`, (create) => loadRunCorrector(mlflow, championRunId, championMv.version, deps.paths.modelsDir, deps.config, create)))
+          ? evaluate(runTrainer(championRun), championMv.version, await modelOutputs(championRun, championMv.version, (make) => cached(runCache, `${input.modelName}-v${championMv.version}-${championRunId}`, make)))
           : null,
         // The base ensemble's outputs change with the code: cached per commit.
-        evaluate('ensemble', null, cached(codeCache, `base-ensemble-${currentGitCommit().slice(0, 12)}`, (create) => create('ensemble', { languagetoolUrl: endpoints(deps.config).languagetoolUrl }))),
+        evaluate('ensemble', null, cached(codeCache, `base-ensemble-${commit}`, (create) => create('ensemble', { languagetoolUrl: endpoints(deps.config).languagetoolUrl }))),
         evaluate('harper', null, cached(codeCache, HARPER_VERSION, (create) => create('harper', {}))),
       ]);
 

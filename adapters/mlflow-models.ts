@@ -4,6 +4,7 @@
  * alias (champion, previous, challenger) points at. The run's `trainer` tag says which kind it is.
  * Downloads are cached per run.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,19 @@ export async function loadRunScorer(mlflow: MlflowClient, run: MlflowRun, cacheD
     writeFileSync(cached, json);
   }
   return json || null;
+}
+
+/**
+ * What a rules run's model is, as a digest of its artifacts (learned patterns and edit scorer), or
+ * null for a LoRA run. Two runs that learned the same model correct every sentence the same way,
+ * so evaluation keys its cached outputs by this rather than by run.
+ */
+export async function rulesModelDigest(mlflow: MlflowClient, run: MlflowRun, cacheDir?: string): Promise<string | null> {
+  if (runTrainer(run) === 'lora') return null;
+  const [patterns, scorer] = await Promise.all([loadRunModel(mlflow, run, cacheDir), loadRunScorer(mlflow, run, cacheDir)]);
+  // only what decides corrections: the rules, and the scorer's trees and threshold (not its training report)
+  const trees = scorer ? (({ features, threshold, init, booster }) => ({ features, threshold, init, booster }))(JSON.parse(scorer)) : null;
+  return createHash('sha256').update(JSON.stringify({ rules: patterns.rules, scorer: trees })).digest('hex');
 }
 
 /** Where the LoRA fine-tune keeps its merged weights and tokenizer in the run's artifacts. */

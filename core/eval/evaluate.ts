@@ -3,7 +3,7 @@
  * Outputs of fixed systems (Harper, a registered model version) are cached per
  * (system, eval-set digest), so they are computed — or paid for — once.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '../ids';
 import { gleuCorpus } from '../gleu/gleu';
@@ -142,7 +142,10 @@ export async function runSystemCached(cacheDir: string, systemKey: string, corre
     await system.close?.();
   }
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(file, JSON.stringify(out));
+  // temp file + rename: two systems with one key (a candidate equal to its champion) may finish together
+  const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, JSON.stringify(out));
+  renameSync(tmp, file);
   return out;
 }
 

@@ -1,7 +1,7 @@
 /**
  * A CPU worker SIGKILLed while training and again while evaluating (one pipeline, two kills, a
  * fresh worker each time): the MLflow run is found by its tag on retry and the model version by
- * its run, so the registry ends with one of each.
+ * its run, so the registry ends with one of each. The undisturbed control run goes after it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineInput } from '../../contracts/pipeline';
@@ -12,10 +12,8 @@ const INPUT: PipelineInput = { samples: 300, seed: 17, gate: { jflegLimit: 100, 
 
 describe('fault: worker killed during train and evaluate', () => {
   let s: FaultStack;
-  let control: Awaited<ReturnType<typeof controlRun>>;
   beforeAll(async () => {
     s = await startFaultStack();
-    control = await controlRun(s, INPUT, 'control-kill-model');
   }, 300_000);
   afterAll(async () => {
     await s?.stop();
@@ -26,6 +24,10 @@ describe('fault: worker killed during train and evaluate', () => {
     const run = await s.client.startPipeline({ ...INPUT, modelName: model }, { workflowId: 'fault-kill-model' });
     await killWorkerDuring(s, run, 'trainRulesModel');
     await killWorkerDuring(s, run, 'evaluateCandidate');
+    await run.result();
+    // The undisturbed run after the faulted one: evaluation keeps a model's outputs, so the
+    // faulted run's evaluation (the one killed) is the one that computes them.
+    const control = await controlRun(s, INPUT, 'control-kill-model');
 
     const result = await expectIntact(s, run, model, control);
     expect(result.promoted).toBe(control.result.promoted);

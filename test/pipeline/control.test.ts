@@ -17,7 +17,7 @@ describe('pipeline control', () => {
   });
 
   it('waits for approval; the update validator refuses bad decisions; approval promotes', async () => {
-    const run = await h.client.startPipeline({ samples: 200, seed: 5, approval: { required: true }, gate: { jflegLimit: 150, promoteWhen: 'no-significant-regression' } }, { workflowId: 'control-approval' });
+    const run = await h.client.startPipeline({ samples: 200, seed: 5, approval: { required: true }, gate: { jflegLimit: 100, promoteWhen: 'no-significant-regression' } }, { workflowId: 'control-approval' });
     // Before the gate, there is nothing to approve.
     await expect(run.approve({ approved: true, reviewer: 'kim' })).rejects.toThrow(/nothing to approve: the pipeline is running/);
     await waitFor('awaiting approval', async () => ((await run.progress()).state === 'awaiting_approval' ? true : undefined));

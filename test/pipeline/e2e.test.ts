@@ -32,7 +32,7 @@ describe('retraining pipeline end to end', () => {
     worker = await h.spawnWorker('cpu');
     worker.stdout!.on('data', (d) => (workerLog += d));
     worker.stderr!.on('data', (d) => (workerLog += d));
-    const run = await h.client.startPipeline({ samples: 400, seed: 7, reasonLanguage: 'ko', gate: { jflegLimit: 200, promoteWhen: 'no-significant-regression' }, trigger: 'e2e test' }, { workflowId: 'e2e-pipeline-1' });
+    const run = await h.client.startPipeline({ samples: 400, seed: 7, reasonLanguage: 'ko', gate: { jflegLimit: 100, promoteWhen: 'no-significant-regression' }, trigger: 'e2e test' }, { workflowId: 'e2e-pipeline-1' });
     workflowId = run.workflowId;
     result = await run.result();
     if (process.env.RECORD_HISTORIES === '1') {
@@ -104,7 +104,7 @@ describe('retraining pipeline end to end', () => {
   });
 
   it('a second run on the same data is not significantly better than the champion: not promoted, champion kept', async () => {
-    const run = await h.client.startPipeline({ samples: 400, seed: 7, trigger: 'e2e test, default gate', gate: { jflegLimit: 200 } }, { workflowId: 'e2e-pipeline-2' });
+    const run = await h.client.startPipeline({ samples: 400, seed: 7, trigger: 'e2e test, default gate', gate: { jflegLimit: 100 } }, { workflowId: 'e2e-pipeline-2' });
     const second = await run.result();
     expect(second.promoted).toBe(false);
     expect(second.metrics.comparison.reference).toBe('champion');

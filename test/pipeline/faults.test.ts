@@ -19,7 +19,7 @@ describe('pipeline faults', () => {
 
   it('a worker killed during training: a new worker resumes, one MLflow run, one model version', async () => {
     const first = await h.spawnWorker('cpu');
-    const run = await h.client.startPipeline({ samples: 300, seed: 11, gate: { jflegLimit: 200, promoteWhen: 'no-significant-regression' }, trigger: 'fault test' }, { workflowId: 'fault-kill-train' });
+    const run = await h.client.startPipeline({ samples: 300, seed: 11, gate: { jflegLimit: 100, promoteWhen: 'no-significant-regression' }, trigger: 'fault test' }, { workflowId: 'fault-kill-train' });
     // Kill the worker the moment the train activity is running.
     for (;;) {
       const p = await run.progress().catch(() => null);

@@ -103,7 +103,7 @@ describe('README: every bin/correctly line on a private stack', () => {
 
   it('a plain signal through the Temporal CLI makes the controller run a pipeline, whose MLflow run and Web UI tell one story', async () => {
     // A smaller pipeline than the default, to keep the suite short (the controller was started by `stack up`; this only updates it).
-    await client!.controller().setPolicy({ pipeline: { samples: 300, jflegLimit: 200 } });
+    await client!.controller().setPolicy({ pipeline: { samples: 300, jflegLimit: 100 } });
     await temporal(['workflow', 'signal', '--workflow-id', `controller-${config.mlflowModelName}`, '--name', 'retrainRequested', '--input', '{"reason": "plain signal from the Temporal CLI"}']);
     const ctl = client!.controller();
     const s = await waitFor<ControllerState>('the pipeline to finish', async () => {
