@@ -4,7 +4,7 @@
  * database, MLflow and Chroma, and writes its results as files in the DVC workspace so that DVC can
  * cache, version and diff them. State between stages travels through those files only.
  */
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { createActivities } from '../activities';
@@ -13,19 +13,12 @@ import { decideGateBySignificance } from '../contracts/gate';
 import type { EvaluationResult } from '../contracts/pipeline';
 import { generateBatchInput, generationBatches, sourceCounts, userSamplesInput, validateSamplesInput, validationRefusal, versionDatasetInput } from '../contracts/pipeline-steps';
 import { sha256 } from '../core/ids';
+import { writeFileAtomic } from '../core/write-atomic';
 import { GeneratedSampleSchema } from '../entities';
 import { runActivity } from './activity';
 import { experimentId, pipelineParams, StageInputError, type StageFlags, trainOptions } from './params';
 
 type Log = (line: string) => void;
-
-/** Writes a file whole: to a temp name first, so a crash never leaves half a file behind. */
-function writeAtomic(file: string, text: string) {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 function readJson<T>(file: string, schema: z.ZodType<T>, producedBy: string): T {
   let text: string;
@@ -67,9 +60,9 @@ export async function generateStage(deps: ActivityDeps, flags: StageFlags, out: 
     JSON.stringify({ id: s.id, batch: s.batch, teacher: s.teacher, source: s.source, sourceTextId: s.sourceTextId, exampleId: s.exampleId, awkward: s.awkward, corrected: s.corrected, reason: s.reason, reasonLanguage: s.reasonLanguage, errorTypes: s.errorTypes }),
   );
   rmSync(out.dir, { recursive: true, force: true });
-  writeAtomic(path.join(out.dir, 'samples.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
+  writeFileAtomic(path.join(out.dir, 'samples.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
   const summary = { pipelineId, batches: batches.length, ...totals };
-  writeAtomic(path.join(out.dir, 'run.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(path.join(out.dir, 'run.json'), JSON.stringify(summary, null, 2) + '\n');
   log(`generate: ${totals.generated} samples for ${pipelineId} (${totals.skipped} skipped, ${totals.invalid} invalid)`);
   return summary;
 }
@@ -117,8 +110,8 @@ export async function validateStage(deps: ActivityDeps, flags: StageFlags, io: {
     rejectedBy: Object.fromEntries(Object.entries(report.byReason).sort(([a], [b]) => a.localeCompare(b))),
     dataset: { md5: ds.md5, ...ds.counts },
   };
-  writeAtomic(io.report, JSON.stringify(out, null, 2) + '\n');
-  writeAtomic(io.plot, csv([['reason', 'samples'], ...Object.entries(out.rejectedBy)]));
+  writeFileAtomic(io.report, JSON.stringify(out, null, 2) + '\n');
+  writeFileAtomic(io.plot, csv([['reason', 'samples'], ...Object.entries(out.rejectedBy)]));
   log(`validate: ${report.accepted}/${report.total} accepted; dataset md5 ${ds.md5} (${ds.counts.train} train / ${ds.counts.valid} valid / ${ds.counts.test} test; ${sourceCounts(ds.counts)})`);
   return out;
 }
@@ -155,7 +148,7 @@ export async function trainStage(deps: ActivityDeps, flags: StageFlags, io: { da
   mkdirSync(io.model, { recursive: true });
   copyFileSync(r.artifactPath, path.join(io.model, 'rules.json'));
   const info = { pipelineId: v.pipelineId, trainKey, modelName: p.modelName, runId: r.runId, datasetMd5: v.dataset.md5, rules: r.metrics.rules ?? 0, trainPairs: r.metrics.train_pairs ?? 0 };
-  writeAtomic(path.join(io.model, 'train.json'), JSON.stringify(info, null, 2) + '\n');
+  writeFileAtomic(path.join(io.model, 'train.json'), JSON.stringify(info, null, 2) + '\n');
   log(`train: ${info.rules} rules from ${info.trainPairs} pairs (MLflow run ${r.runId})`);
   return info;
 }
@@ -201,13 +194,13 @@ export async function evaluateStage(deps: ActivityDeps, flags: StageFlags, io: {
   // The gate is reported, not acted on: promotion stays with the Temporal pipeline.
   const gate = decideGateBySignificance(ev, p.gate);
   const { reportPath, ...result } = ev;
-  writeAtomic(io.metrics, JSON.stringify(metricsOf(result, gate.promote), null, 2) + '\n');
+  writeFileAtomic(io.metrics, JSON.stringify(metricsOf(result, gate.promote), null, 2) + '\n');
   const rows: (string | number)[][] = [['system', 'eval_set', 'gleu']];
   for (const [name, s] of [['candidate', ev.candidate], ['champion', ev.champion], ['base', ev.base ?? null], ['harper', ev.harper]] as const) {
     if (s) rows.push([name, 'jfleg', s.jfleg.gleu], [name, 'heldout', s.heldout.gleu]);
   }
-  writeAtomic(io.plot, csv(rows));
-  writeAtomic(io.report, JSON.stringify({ modelName: m.modelName, candidateVersion: reg.version, mlflowRunId: m.runId, gate, evaluation: result }, null, 2) + '\n');
+  writeFileAtomic(io.plot, csv(rows));
+  writeFileAtomic(io.report, JSON.stringify({ modelName: m.modelName, candidateVersion: reg.version, mlflowRunId: m.runId, gate, evaluation: result }, null, 2) + '\n');
   log(`evaluate: candidate v${reg.version} JFLEG GLEU ${ev.candidate.jfleg.gleu.toFixed(4)}, Harper ${ev.harper.jfleg.gleu.toFixed(4)} (report ${reportPath})`);
   return { version: reg.version, evaluation: ev, gate };
 }

@@ -8,11 +8,12 @@
  * starting together may both build but never read half a file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { z } from 'zod';
 import { PROJECT_ROOT, WORKFLOWS_PATH } from '../config/paths';
+import { writeFileAtomic } from '../core/write-atomic';
 
 export const WORKFLOW_BUNDLE_DIR = path.join(PROJECT_ROOT, 'dist/workflow-bundle');
 
@@ -71,10 +72,7 @@ export async function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Wo
   const built = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   try {
     const inputs = Object.fromEntries(bundleInputs(built.code).map((f) => [f, sha256(f)]));
-    mkdirSync(WORKFLOW_BUNDLE_DIR, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ workflowsPath, sdk: sdkVersion(), inputs, code: built.code }));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify({ workflowsPath, sdk: sdkVersion(), inputs, code: built.code }));
   } catch (e) {
     // Keeping it is an optimisation: a read-only checkout still runs, it only bundles every start.
     console.warn(`workflow bundle not kept (${(e as Error).message}); the next start bundles again`);

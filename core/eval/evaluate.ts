@@ -3,9 +3,10 @@
  * Outputs of fixed systems (Harper, a registered model version) are cached per
  * (system, eval-set digest), so they are computed — or paid for — once.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '../ids';
+import { writeFileAtomic } from '../write-atomic';
 import { gleuCorpus } from '../gleu/gleu';
 import { detokenize, tokenize } from '../text/tokenize';
 import type { Corrector, ReasonLanguage } from '../engines/types';
@@ -141,11 +142,8 @@ export async function runSystemCached(cacheDir: string, systemKey: string, corre
   } finally {
     await system.close?.();
   }
-  mkdirSync(cacheDir, { recursive: true });
-  // temp file + rename: two systems with one key (a candidate equal to its champion) may finish together
-  const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, JSON.stringify(out));
-  renameSync(tmp, file);
+  // two systems with one key (a candidate equal to its champion) may finish together
+  writeFileAtomic(file, JSON.stringify(out));
   return out;
 }
 
