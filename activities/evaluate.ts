@@ -45,6 +45,10 @@ const HARPER_VERSION = 'harper.js@2.10.0';
 export const MIN_FEEDBACK_EVAL = 5;
 
 type SetKey = 'jfleg' | 'heldout' | 'feedback';
+/** Builds a system's corrector in the engine thread it is handed. */
+type MakeCorrector = (create: CorrectorFactory) => ReturnType<CorrectorFactory>;
+/** A system's outputs on one eval set, from that thread's corrector factory. */
+type SystemRunner = (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>;
 const SET_LABELS: Record<SetKey, string> = { jfleg: 'JFLEG dev', heldout: 'held-out split', feedback: 'held-out feedback' };
 
 export function evaluateActivities(deps: ActivityDeps) {
@@ -73,7 +77,7 @@ export function evaluateActivities(deps: ActivityDeps) {
       const progress = (system: string, set: string) => (done: number, total: number) => ctx.heartbeat({ phase: `${system} ${set}`, done, total });
 
       /** A system's outputs on every set, corrected in its own fresh engine thread (see the top), then scored. */
-      async function evaluate(engine: string, version: string | null, outputs: (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) => Promise<SystemOutputs>): Promise<{ eval: SystemEval; outputs: Partial<Record<SetKey, string[]>> }> {
+      async function evaluate(engine: string, version: string | null, outputs: SystemRunner): Promise<{ eval: SystemEval; outputs: Partial<Record<SetKey, string[]>> }> {
         const label = `${engine}${version ? ` v${version}` : ''}`;
         const outs = await withFreshEngineThread(deps.config, async (create) => {
           // Scores must not depend on load: a system that does not answer fails the attempt (retried).
@@ -96,15 +100,15 @@ export function evaluateActivities(deps: ActivityDeps) {
       const championMv = await mlflow.getByAlias(input.modelName, 'champion');
       const championRunId = championMv?.run_id && championMv.version !== input.candidateVersion ? championMv.run_id : null;
       const [candidateRun, championRun] = await Promise.all([mlflow.getRun(input.runId), championRunId ? mlflow.getRun(championRunId) : null]);
-      const cached = (cacheDir: string, key: string, make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => (set: EvalSet, create: CorrectorFactory, onProgress: (done: number, total: number) => void) =>
+      const cached = (cacheDir: string, key: string, make: MakeCorrector): SystemRunner => (set, create, onProgress) =>
         runSystemCached(cacheDir, key, () => make(create), set, 'en', onProgress, ctx.cancellationSignal);
       const commit = currentGitCommit().slice(0, 12);
-      const modelOutputs = async (run: typeof candidateRun, version: string, fallback: (make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>) => Parameters<typeof evaluate>[2]) => {
-        const make = (create: CorrectorFactory) => loadRunCorrector(mlflow, run.info.run_id, version, deps.paths.modelsDir, deps.config, create);
+      const modelOutputs = async (run: typeof candidateRun, version: string, fallback: (make: MakeCorrector) => SystemRunner): Promise<SystemRunner> => {
+        const make: MakeCorrector = (create) => loadRunCorrector(mlflow, run.info.run_id, version, deps.paths.modelsDir, deps.config, create);
         const digest = await rulesModelDigest(mlflow, run, deps.paths.modelsDir);
         return digest ? cached(codeCache, `rules-model-${digest.slice(0, 16)}-${commit}`, make) : fallback(make);
       };
-      const fresh = (make: (create: CorrectorFactory) => ReturnType<CorrectorFactory>): Parameters<typeof evaluate>[2] => async (set, create, onProgress) => {
+      const fresh = (make: MakeCorrector): SystemRunner => async (set, create, onProgress) => {
         const corrector = await make(create);
         try {
           return await runSystem(corrector, set, 'en', onProgress, ctx.cancellationSignal);
