@@ -13,6 +13,7 @@ export const FAST = [
   'test/cli/pipeline-options.test.ts',
   'test/controller/policy.test.ts',
   'test/controller/controller.test.ts',
+  'test/engines/answer-store.test.ts',
   'test/engines/ensemble.test.ts',
   'test/engines/harper.test.ts',
   'test/engines/learner-rules.test.ts',

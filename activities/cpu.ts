@@ -8,6 +8,7 @@
  */
 import { describe, type Descriptors, FormToneClassifier } from '../core/drift/descriptors';
 import { EnsembleCorrector } from '../core/engines/ensemble';
+import { harperAnswerStore } from '../adapters/answer-store';
 import { LanguageToolClient } from '../adapters/languagetool';
 import { RuleModel, type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
 import { TrainedScorer } from '../core/engines/scorer';
@@ -25,7 +26,13 @@ export async function describePairs(pairs: { input: string; output: string }[], 
   return describe(pairs, new Set(vocab), await new FormToneClassifier(entries).init());
 }
 
-type EnsembleData = { languagetoolUrl: string | null; patterns: RuleModelJSON | null; scorer?: string | null };
+type EnsembleData = {
+  languagetoolUrl: string | null;
+  patterns: RuleModelJSON | null;
+  scorer?: string | null;
+  /** Harper's lints kept by text (adapters/answer-store): the same pairs are linted once across pipelines. */
+  answerStoreDir?: string;
+};
 
 /**
  * Runs `fn` with an ensemble built from plain data (the pool thread's own), closed afterwards.
@@ -37,6 +44,7 @@ async function withEnsemble<T>(options: EnsembleData, fn: (ensemble: EnsembleCor
     languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
     patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
     strict: true,
+    harperAnswers: options.answerStoreDir ? harperAnswerStore(options.answerStoreDir) : null,
     ...(options.scorer ? { scorer: TrainedScorer.fromJSON(options.scorer) } : {}),
   });
   await ensemble.init();

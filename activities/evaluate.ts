@@ -22,6 +22,7 @@ import { type CorrectorFactory, loadRunCorrector, rulesModelDigest, runTrainer }
 import { withFreshEngineThread } from '../adapters/engine-pool/pool';
 import { type EvalSet, evalSetDigest, heldoutEvalSet, jflegEvalSet, runSystemCached, runSystem, type SystemOutputs } from '../core/eval/evaluate';
 import { loadJfleg } from '../adapters/jfleg';
+import { HARPER_VERSION } from '../core/engines/harper';
 import { stableId } from '../core/ids';
 import { tokenize } from '../core/text/tokenize';
 import { EvaluationSchema } from '../entities';
@@ -39,7 +40,6 @@ export interface EvaluateInput {
   seed: number;
 }
 
-const HARPER_VERSION = 'harper.js@2.10.0';
 
 /** Fewer held-out feedback pairs than this make no eval set of their own (too few to tell anything). */
 export const MIN_FEEDBACK_EVAL = 5;
@@ -81,7 +81,8 @@ export function evaluateActivities(deps: ActivityDeps) {
         const label = `${engine}${version ? ` v${version}` : ''}`;
         const outs = await withFreshEngineThread(deps.config, async (create) => {
           // Scores must not depend on load: a system that does not answer fails the attempt (retried).
-          const strict: CorrectorFactory = (name, opts) => create(name, { ...opts, strict: true });
+          // Harper's lints come from the answer store: every system reads the same ones for a text.
+          const strict: CorrectorFactory = (name, opts) => create(name, { ...opts, strict: true, answerStoreDir: deps.paths.answerStoreDir });
           const o: Partial<Record<SetKey, SystemOutputs>> = {};
           for (const k of setKeys) o[k] = await outputs(sets[k]!, strict, progress(label, sets[k]!.name));
           return o;

@@ -135,13 +135,13 @@ async function trainScorer(
   a: { dir: string; train: LabelledPair[]; valid: LabelledPair[]; wrong: WrongEvidence[]; patterns: RuleModelJSON; seed: number; cpu: OffThread<typeof import('./cpu')> },
 ): Promise<{ model: string | null; skipped: string | null; metrics: Record<string, number> }> {
   const ctx = Context.current();
-  const languagetoolUrl = endpoints(deps.config).languagetoolUrl;
+  const { languagetoolUrl, answerStoreDir } = endpoints(deps.config);
   const beat = setInterval(() => ctx.heartbeat({ stage: 'scorer rows' }), 5000);
   let train: ScorerRow[];
   let valid: ScorerRow[];
   const t0 = performance.now();
   try {
-    [train, valid] = await Promise.all([a.cpu.scorerRows(a.train, a.wrong, { languagetoolUrl, patterns: a.patterns }), a.cpu.scorerRows(a.valid, [], { languagetoolUrl, patterns: a.patterns })]);
+    [train, valid] = await Promise.all([a.cpu.scorerRows(a.train, a.wrong, { languagetoolUrl, answerStoreDir, patterns: a.patterns }), a.cpu.scorerRows(a.valid, [], { languagetoolUrl, answerStoreDir, patterns: a.patterns })]);
   } finally {
     clearInterval(beat);
   }
@@ -168,8 +168,8 @@ async function trainScorer(
   // data can be worse than the prior it started from).
   ctx.heartbeat({ stage: 'choosing between the trained scorer and the prior on the validation split' });
   const [withScorer, withPrior] = await Promise.all([
-    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, patterns: a.patterns, scorer: model }),
-    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, patterns: a.patterns, scorer: null }),
+    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, answerStoreDir, patterns: a.patterns, scorer: model }),
+    a.cpu.ensembleGleu(a.valid, { languagetoolUrl, answerStoreDir, patterns: a.patterns, scorer: null }),
   ]);
   const used = withScorer > withPrior;
   const chosen = { scorer_used: used ? 1 : 0, scorer_valid_gleu: withScorer, prior_valid_gleu: withPrior };

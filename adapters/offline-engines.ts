@@ -5,11 +5,13 @@
  */
 import { type Config, endpoints } from '../config';
 import { registerEngine, registerOfflineEngines as registerOfflineEngineFactories, type RegisterEngine } from '../core/engines/index';
+import { harperAnswerStore } from './answer-store';
 import { LanguageToolClient } from './languagetool';
 
 export function registerOfflineEngines(config: Config, register: RegisterEngine = registerEngine): void {
   registerOfflineEngineFactories(register, {
     grammarChecker: (url) => new LanguageToolClient(url),
     grammarCheckerUrl: endpoints(config).languagetoolUrl,
+    harperAnswers: harperAnswerStore,
   });
 }

@@ -211,13 +211,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...(out as Omit<Config, 'source'>), source } as Config;
 }
 
+function evalCacheDir(c: Config, stateDir: string): string {
+  return c.evalCacheDir ? path.resolve(c.evalCacheDir) : path.join(stateDir, 'cache', 'eval');
+}
+
 /** Derived addresses, so every process computes them the same way. */
 export function endpoints(c: Config) {
   const host = c.bindHost;
   const stateDir = path.resolve(c.stateDir);
   return {
     stateDir,
-    evalCacheDir: c.evalCacheDir ? path.resolve(c.evalCacheDir) : path.join(stateDir, 'cache', 'eval'),
+    evalCacheDir: evalCacheDir(c, stateDir),
+    /** Harper's lints by text, kept for evaluation and training (adapters/answer-store), beside the eval cache. */
+    answerStoreDir: path.join(evalCacheDir(c, stateDir), 'answers'),
     databaseUrl: c.databaseUrl ?? `postgresql://postgres:postgres@${host}:${c.pglitePort}/postgres`,
     embeddedDatabase: !c.databaseUrl,
     mlflowUrl: c.mlflowTrackingUri ?? `http://${host}:${c.mlflowPort}`,

@@ -17,7 +17,8 @@
  */
 import { type Candidate, harperCandidates, languageToolCandidates, learnerCandidates, patternCandidates, type SystemName } from './candidates';
 import { EditComposer, type EditPart } from './edits';
-import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType } from './harper';
+import type { AnswerStore } from './answer-store';
+import { finishCorrection, HarperCorrector, type HarperOptions, lintEditType, type RawLint } from './harper';
 import type { GrammarChecker } from './grammar-checker';
 import { type Cluster, clusterCandidates, type EditScorer, selectEdits, supportBySystem } from './merge';
 import { protectedSpans, veto, type PrecisionOptions } from './precision';
@@ -29,6 +30,8 @@ export interface EnsembleOptions {
   /** The Harper corrector whose linter proposes edits (created if absent and closed with the ensemble; null: no Harper). */
   harper?: HarperCorrector | null;
   harperOptions?: HarperOptions;
+  /** Where the Harper corrector it creates keeps its lints by text (./answer-store; evaluation and training). */
+  harperAnswers?: AnswerStore<RawLint[]> | null;
   /** LanguageTool; without it the ensemble runs on Harper and the patterns. */
   languagetool?: GrammarChecker | null;
   /** Learned patterns (the rules model of a training run). */
@@ -78,7 +81,7 @@ export class EnsembleCorrector implements Corrector {
   constructor(opts: EnsembleOptions = {}) {
     this.name = opts.name ?? 'ensemble';
     this.ownsHarper = opts.harper === undefined;
-    this.harper = opts.harper === undefined ? new HarperCorrector(opts.harperOptions) : opts.harper;
+    this.harper = opts.harper === undefined ? new HarperCorrector(opts.harperOptions, opts.harperAnswers) : opts.harper;
     this.languagetool = opts.languagetool ?? null;
     this.patterns = opts.patterns ?? null;
     this.learnerRules = opts.learnerRules ?? true;

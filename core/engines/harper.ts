@@ -12,14 +12,25 @@
  *
  * One WASM linter is shared by every HarperCorrector in the process (creating one takes ~1 s);
  * it is disposed when the last corrector is closed.
+ *
+ * Evaluation and training may hand a corrector an answer store (./answer-store): Harper's lints of
+ * a text are then linted once per Harper version and read back by every later system, thread and
+ * pipeline that asks about the same text; the linter is only created on the first text not stored.
  */
 import { Dialect, LocalLinter, type Lint } from 'harper.js';
 import { binary } from 'harper.js/binary';
+import type { AnswerStore } from './answer-store';
 import { classifyEdit } from './classify';
 import { EditComposer, type EditPart, type PendingEdit, toEdits } from './edits';
 import { correctionReason, editReason } from './reasons';
 import { bestSpelling, DEFAULT_SPELLING_RANK, type SpellingRankOptions } from './spelling';
 import { type CorrectOptions, type Correction, type Corrector, DEFAULT_REASON_LANGUAGE, type EditType, type ReasonLanguage } from './types';
+
+/**
+ * The Harper release linted with (package.json pins it; a test checks the two agree): the key of
+ * everything kept of its answers (stored lints, cached outputs), so an upgrade never reads a stale one.
+ */
+export const HARPER_VERSION = 'harper.js@2.10.0';
 
 /** Harper's lint kinds (harper.js LintKind). */
 export const HARPER_KINDS = [
@@ -169,16 +180,26 @@ export class HarperCorrector implements Corrector {
   private closed = false;
   private readonly cache = new Map<string, RawLint[]>();
 
-  constructor(opts: HarperOptions = {}) {
+  /**
+   * @param answers Lints kept beyond this process, by text (evaluation and training only: serving
+   *   never writes learners' texts to disk).
+   */
+  constructor(
+    opts: HarperOptions = {},
+    private readonly answers: AnswerStore<RawLint[]> | null = null,
+  ) {
     this.kinds = new Set(opts.kinds ?? DEFAULT_HARPER_KINDS);
     this.skipRules = new Set(opts.skipRules ?? DEFAULT_SKIPPED_RULES);
     this.passes = Math.max(1, Math.min(opts.passes ?? 3, 10));
     this.spellingRank = opts.spellingRank ?? DEFAULT_SPELLING_RANK;
   }
 
-  /** Loads the WASM linter now rather than on the first sentence. */
+  /**
+   * Loads the WASM linter now rather than on the first sentence; with an answer store, on the
+   * first text it does not hold (a run whose texts are all stored never pays the ~1–2 s).
+   */
   async init(): Promise<void> {
-    await this.getLinter();
+    if (!this.answers) await this.getLinter();
   }
 
   private getLinter(): Promise<LocalLinter> {
@@ -187,15 +208,21 @@ export class HarperCorrector implements Corrector {
     return this.linter;
   }
 
-  /** All lints of a text (every kind), as plain data; cached per text. */
+  /** All lints of a text (every kind), as plain data; cached per text (and in the answer store, if any). */
   async lint(text: string): Promise<RawLint[]> {
-    const hit = this.cache.get(text);
-    if (hit) return hit;
+    const hit = this.cache.get(text) ?? this.answers?.get(text);
+    if (hit) return this.remember(text, hit);
     const linter = await this.getLinter();
     const groups = await linter.organizedLints(text, { language: 'plaintext' });
     const lints = Object.entries(groups)
       .flatMap(([rule, ls]) => ls.map((l) => toRaw(rule, l)))
       .sort((a, b) => a.start - b.start || a.end - b.end);
+    this.answers?.set(text, lints);
+    return this.remember(text, lints);
+  }
+
+  private remember(text: string, lints: RawLint[]): RawLint[] {
+    if (this.cache.has(text)) return lints;
     if (this.cache.size >= 4096) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(text, lints);
     return lints;

@@ -14,7 +14,8 @@
  */
 import { EnsembleCorrector } from './ensemble';
 import type { GrammarChecker } from './grammar-checker';
-import { HarperCorrector, type HarperOptions } from './harper';
+import type { AnswerStore } from './answer-store';
+import { HarperCorrector, type HarperOptions, type RawLint } from './harper';
 import { FirstSuggestionScorer } from './prior-scorer';
 import { ScorerModelError, TrainedScorer } from './scorer';
 import { loadRuleModel, RuleCorrector, RuleModel, RuleModelError, type RuleCorrectorOptions } from './rules';
@@ -50,6 +51,11 @@ export interface CreateCorrectorOptions {
   order?: RuleCorrectorOptions['order'];
   /** Engine 'ensemble': fail when a system does not answer rather than correct without it (evaluation, training). */
   strict?: boolean;
+  /**
+   * Where Harper's lints are kept by text across threads and processes (OfflineEngineDeps.harperAnswers):
+   * evaluation and training, which lint the same sentences pipeline after pipeline. Never serving.
+   */
+  answerStoreDir?: string;
   /** Long inputs sentence by sentence, over-long tokens untouched (./segment); false: the engine sees every text whole. */
   segment?: SegmentOptions | false;
 }
@@ -101,6 +107,8 @@ export interface OfflineEngineDeps {
   grammarChecker(url: string): GrammarChecker;
   /** The server engines use when CreateCorrectorOptions.languagetoolUrl is not given (the config's). */
   grammarCheckerUrl: string | null;
+  /** Harper's lints kept by text under a directory (CreateCorrectorOptions.answerStoreDir). */
+  harperAnswers?(dir: string): AnswerStore<RawLint[]>;
 }
 
 /** The offline engines: harper, ensemble, languagetool (a baseline) and rules. */
@@ -110,11 +118,13 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
     const url = opts.languagetoolUrl ?? deps.grammarCheckerUrl;
     return url ? deps.grammarChecker(url) : null;
   };
+  const harperAnswersOf = (opts: CreateCorrectorOptions): AnswerStore<RawLint[]> | null =>
+    opts.answerStoreDir && deps.harperAnswers ? deps.harperAnswers(opts.answerStoreDir) : null;
 
   register('harper', {
     description: 'Harper grammar checker (offline, rule-based), chosen lint kinds applied in passes',
     create: async (opts) => {
-      const harper = new HarperCorrector(opts.harper);
+      const harper = new HarperCorrector(opts.harper, harperAnswersOf(opts));
       await harper.init();
       return harper;
     },
@@ -125,6 +135,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
     create: async (opts) => {
       const ensemble = new EnsembleCorrector({
         harperOptions: opts.harper,
+        harperAnswers: harperAnswersOf(opts),
         languagetool: languagetoolOf(opts),
         patterns: patternsOf(opts),
         ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
@@ -150,7 +161,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
     create: async (opts) => {
       const model = patternsOf(opts);
       if (!model) throw new EngineConfigError('engine "rules" needs a model: give --model path/to/rules.json');
-      const harper = opts.order === 'rules-only' ? undefined : new HarperCorrector(opts.harper);
+      const harper = opts.order === 'rules-only' ? undefined : new HarperCorrector(opts.harper, harperAnswersOf(opts));
       await harper?.init();
       return new RuleCorrector(model, { modelVersion: opts.modelVersion ?? null, harper, order: opts.order, ownsHarper: true });
     },
