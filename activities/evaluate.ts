@@ -9,10 +9,12 @@
  * Correction and scoring (GLEU, the 1000-resample bootstrap) run in worker threads: this
  * activity's event loop is the one that completes the worker's workflow tasks (it only waits,
  * heartbeats and does I/O). Each system corrects in a fresh engine thread of its own, sentences in
- * order, the systems side by side: Harper's answers depend on what its linter linted before (its
- * internal caches: "He last choosed to learn truth." comes out as "He lasts chosen…" or "He lasts
- * chose…" depending on the sentences before it), so in the worker's shared, long-lived threads the
- * scores would change from run to run, and a candidate that changes nothing would not tie with Harper.
+ * order, the systems side by side: Harper's answers depend on what its linter linted before (the
+ * order of some suggestions: "He last choosed to learn truth." comes out as "He lasts chosen…" or
+ * "He lasts chose…" depending on the sentences before it), so in the worker's shared, long-lived
+ * threads the scores would change from run to run, and a candidate that changes nothing would not
+ * tie with Harper. Harper's lints of a text are read from the answer store (adapters/answer-store)
+ * when an earlier system or pipeline linted it: every system then sees the same lints for it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { endpoints } from '../config';

@@ -14,6 +14,8 @@ export const TOOLS_DIR = path.join(PROJECT_ROOT, '.tools');
 export const TOOLS_BIN = path.join(TOOLS_DIR, 'bin');
 /** LanguageTool's jars (infra/languagetool/pom.xml, fetched by setup.sh). */
 export const LANGUAGETOOL_LIB = path.join(TOOLS_DIR, 'languagetool/lib');
+/** An empty MLflow database migrated by the venv's MLflow (infra/mlflow/empty-db.py, run by setup.sh). */
+export const MLFLOW_EMPTY_DB = path.join(TOOLS_DIR, 'mlflow/empty.db');
 
 /** The trainer's venv (trainer/setup.sh) and its Python. */
 export const TRAINER_VENV = path.join(PROJECT_ROOT, '.venv-trainer');
