@@ -2,7 +2,8 @@
  * Answer stores in files (core/engines/answer-store): one small JSON file per text under
  * `<dir>/<system@version>/<sha256[0:2]>/<sha256>.json`, named by the hash of the text alone (the
  * text itself is not written). Written atomically, so threads and processes may share a directory
- * and race for a file; a file that does not parse as the system's answer is a miss and is written again.
+ * and race for a file; a file that does not parse as the system's answer is a miss and is written
+ * again, and a store that cannot be written is only slower.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -44,8 +45,13 @@ export class FileAnswerStore<T> implements AnswerStore<T> {
     }
   }
 
+  /** Best effort: a store that cannot be written (disk full, read-only) costs time, never a result. */
   set(text: string, answer: T): void {
-    writeFileAtomic(this.file(text), JSON.stringify(answer));
+    try {
+      writeFileAtomic(this.file(text), JSON.stringify(answer));
+    } catch {
+      // asked again next time
+    }
   }
 }
 

@@ -43,6 +43,14 @@ describe('FileAnswerStore', () => {
     expect(store.get('a')).toEqual({ n: 2 });
   });
 
+  it('is only slower, never failing, when it cannot be written', () => {
+    const blocked = path.join(dir, 'a-file');
+    writeFileSync(blocked, 'not a directory');
+    const unwritable = new FileAnswerStore(blocked, 'sys@1', z.object({ n: z.number() }));
+    expect(() => unwritable.set('x', { n: 1 })).not.toThrow();
+    expect(unwritable.get('x')).toBeUndefined();
+  });
+
   it('keeps each system version apart', () => {
     const other = new FileAnswerStore(path.join(dir, 'plain'), 'sys@2', z.object({ n: z.number() }));
     expect(other.get('She go to school.')).toBeUndefined();
