@@ -10,8 +10,10 @@
  * - JFLEG dev GLEU (evaluation only: nothing is tuned on it) of the base ensemble (prior scorer)
  *   and of the ensemble with the trained scorer, and the correction latency of both.
  *   npx tsx bench/scorer.bench.ts        (needs LANGUAGETOOL_URL or starts a LanguageTool server)
+ *   ROW_WORKERS=2 SIZES=1000,10000,50000 npx tsx bench/scorer.bench.ts   (rows in 2 processes)
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,19 +50,64 @@ for (let i = 0; pairs.length < largest; i++) {
   if (r) pairs.push({ id: `p${i}`, source: r.awkward, target: r.corrected });
 }
 
-// Rows of the largest set in one pass, with the time at each size.
-const base = new EnsembleCorrector({ languagetool: lt });
-await base.init();
+// Rows of the largest set, with the time at each size. ROW_WORKERS=N (default 1) splits the pairs
+// over N processes (pair i to process i mod N), each with its own ensemble, sharing the LanguageTool
+// server: the time at a size is then when the slowest process had done its share of it.
+const rowWorkers = Math.max(1, Number(process.env.ROW_WORKERS ?? 1));
+const shard = process.env.SCORER_BENCH_SHARD?.split('/').map(Number);
 const rows: ScorerRow[][] = [];
 const rowsSeconds = new Map<number, number>();
 const t0 = performance.now();
-for (let i = 0; i < largest; i++) {
-  rows.push(await pairRows(base, [pairs[i]]));
-  if (sizes.includes(i + 1)) {
-    rowsSeconds.set(i + 1, (performance.now() - t0) / 1000);
-    console.error(`rows of ${i + 1} pairs: ${rowsSeconds.get(i + 1)!.toFixed(0)} s`);
+async function rowsOf(indices: number[], onDone: (done: number) => void): Promise<ScorerRow[][]> {
+  const base = new EnsembleCorrector({ languagetool: lt });
+  await base.init();
+  const out: ScorerRow[][] = [];
+  for (const i of indices) {
+    out.push(await pairRows(base, [pairs[i]]));
+    onDone(out.length);
   }
+  await base.close();
+  return out;
 }
+if (shard) {
+  // a row process: its share of the pairs, as JSON lines, and its time at each size's share
+  const [k, n] = shard;
+  const mine = pairs.map((_, i) => i).filter((i) => i % n === k);
+  const times: Record<number, number> = {};
+  const got = await rowsOf(mine, (done) => {
+    for (const size of sizes) if (done === Math.ceil((size - k) / n)) times[size] = (performance.now() - t0) / 1000;
+  });
+  writeFileSync(process.env.SCORER_BENCH_OUT!, JSON.stringify({ rows: got, times }));
+  await stop();
+  process.exit(0);
+} else if (rowWorkers > 1) {
+  const outs = Array.from({ length: rowWorkers }, (_, k) => path.join(work, `rows-${k}.json`));
+  await Promise.all(
+    outs.map(
+      (out, k) =>
+        new Promise<void>((resolve, reject) =>
+          execFile(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { env: { ...process.env, LANGUAGETOOL_URL: url, SCORER_BENCH_SHARD: `${k}/${rowWorkers}`, SCORER_BENCH_OUT: out }, maxBuffer: 1 << 26 }, (e) => (e ? reject(e) : resolve())),
+        ),
+    ),
+  );
+  const parts = outs.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: ScorerRow[][]; times: Record<number, number> });
+  for (let i = 0; i < largest; i++) rows.push(parts[i % rowWorkers].rows[Math.floor(i / rowWorkers)]);
+  for (const size of sizes) rowsSeconds.set(size, Math.max(...parts.map((p) => p.times[size] ?? 0)));
+  console.error(`rows of ${largest} pairs in ${rowWorkers} processes: ${rowsSeconds.get(largest)!.toFixed(0)} s`);
+} else {
+  rows.push(
+    ...(await rowsOf(
+      pairs.map((_, i) => i),
+      (done) => {
+        if (!sizes.includes(done)) return;
+        rowsSeconds.set(done, (performance.now() - t0) / 1000);
+        console.error(`rows of ${done} pairs: ${rowsSeconds.get(done)!.toFixed(0)} s`);
+      },
+    )),
+  );
+}
+const base = new EnsembleCorrector({ languagetool: lt });
+await base.init();
 
 /** Corrected JFLEG dev with a corrector, its GLEU and per-sentence latency. */
 const jfleg = loadJfleg();
