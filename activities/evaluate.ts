@@ -42,7 +42,6 @@ export interface EvaluateInput {
   seed: number;
 }
 
-
 /** Fewer held-out feedback pairs than this make no eval set of their own (too few to tell anything). */
 export const MIN_FEEDBACK_EVAL = 5;
 

@@ -85,7 +85,7 @@ function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
 /** Every setting, keyed by its path in the config object. */
 export const SETTINGS = {
   stateDir: setting({ env: 'CORRECTLY_STATE_DIR', schema: z.string().min(1), default: '.state', help: 'Where local servers keep their data (Temporal DB, PGlite, MLflow, Chroma, DVC remote).' }),
-  evalCacheDir: setting({ env: 'CORRECTLY_EVAL_CACHE_DIR', schema: optionalString, help: 'Where evaluation keeps the outputs of the systems that only change with the code (the base ensemble per commit, Harper per version), shared by stacks that point at it. Unset: <state dir>/cache/eval.' }),
+  evalCacheDir: setting({ env: 'CORRECTLY_EVAL_CACHE_DIR', schema: optionalString, help: 'Where evaluation keeps the outputs of the systems that only change with the code (the base ensemble per commit, Harper per version, rules models by what they learned) and, under answers/, Harper\'s lints by text for training and evaluation; shared by stacks that point at it. Unset: <state dir>/cache/eval.' }),
   bindHost: setting({ env: 'CORRECTLY_BIND_HOST', schema: z.string().min(1), default: '127.0.0.1', help: 'Address every local server listens on: the API, worker metrics, and the stack (PGlite, MLflow, Chroma, Temporal UI). 0.0.0.0 only inside a private network (compose).' }),
 
   temporalAddress: setting({ env: 'TEMPORAL_ADDRESS', schema: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port'), default: '127.0.0.1:7233', help: 'Temporal frontend gRPC address.' }),
@@ -211,19 +211,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...(out as Omit<Config, 'source'>), source } as Config;
 }
 
-function evalCacheDir(c: Config, stateDir: string): string {
-  return c.evalCacheDir ? path.resolve(c.evalCacheDir) : path.join(stateDir, 'cache', 'eval');
-}
-
 /** Derived addresses, so every process computes them the same way. */
 export function endpoints(c: Config) {
   const host = c.bindHost;
   const stateDir = path.resolve(c.stateDir);
+  const evalCacheDir = c.evalCacheDir ? path.resolve(c.evalCacheDir) : path.join(stateDir, 'cache', 'eval');
   return {
     stateDir,
-    evalCacheDir: evalCacheDir(c, stateDir),
+    evalCacheDir,
     /** Harper's lints by text, kept for evaluation and training (adapters/answer-store), beside the eval cache. */
-    answerStoreDir: path.join(evalCacheDir(c, stateDir), 'answers'),
+    answerStoreDir: path.join(evalCacheDir, 'answers'),
     databaseUrl: c.databaseUrl ?? `postgresql://postgres:postgres@${host}:${c.pglitePort}/postgres`,
     embeddedDatabase: !c.databaseUrl,
     mlflowUrl: c.mlflowTrackingUri ?? `http://${host}:${c.mlflowPort}`,
