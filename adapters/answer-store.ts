@@ -5,12 +5,12 @@
  * and race for a file; a file that does not parse as the system's answer is a miss and is written
  * again, and a store that cannot be written is only slower.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AnswerStore } from '../core/engines/answer-store';
 import { HARPER_VERSION, type RawLint } from '../core/engines/harper';
+import { sha256 } from '../core/ids';
 import { writeFileAtomic } from '../core/write-atomic';
 
 export class FileAnswerStore<T> implements AnswerStore<T> {
@@ -26,7 +26,7 @@ export class FileAnswerStore<T> implements AnswerStore<T> {
   }
 
   private file(text: string): string {
-    const hash = createHash('sha256').update(text).digest('hex');
+    const hash = sha256(text);
     return path.join(this.dir, hash.slice(0, 2), `${hash}.json`);
   }
 

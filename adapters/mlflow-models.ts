@@ -4,7 +4,6 @@
  * alias (champion, previous, challenger) points at. The run's `trainer` tag says which kind it is.
  * Downloads are cached per run.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { downloadArtifactDir } from './providers/files';
 import { createLocalCorrector } from './providers/transformers';
 import { trainerPython } from './trainer-python';
 import { createCorrector, type CreateCorrectorOptions, EngineConfigError, registerEngine, type RegisterEngine } from '../core/engines/index';
+import { sha256 } from '../core/ids';
 import { RuleModel } from '../core/engines/rules';
 import type { Corrector } from '../core/engines/types';
 
@@ -72,7 +72,7 @@ export async function rulesModelDigest(mlflow: MlflowClient, run: MlflowRun, cac
   const [patterns, scorer] = await Promise.all([loadRunModel(mlflow, run, cacheDir), loadRunScorer(mlflow, run, cacheDir)]);
   // only what decides corrections: the rules, and the scorer's trees and threshold (not its training report)
   const trees = scorer ? (({ features, threshold, init, booster }) => ({ features, threshold, init, booster }))(JSON.parse(scorer)) : null;
-  return createHash('sha256').update(JSON.stringify({ rules: patterns.rules, scorer: trees })).digest('hex');
+  return sha256(JSON.stringify({ rules: patterns.rules, scorer: trees }));
 }
 
 /** Where the LoRA fine-tune keeps its merged weights and tokenizer in the run's artifacts. */

@@ -95,16 +95,15 @@ if (shard) {
   for (const size of sizes) rowsSeconds.set(size, Math.max(...parts.map((p) => p.times[size] ?? 0)));
   console.error(`rows of ${largest} pairs in ${rowWorkers} processes: ${rowsSeconds.get(largest)!.toFixed(0)} s`);
 } else {
-  rows.push(
-    ...(await rowsOf(
-      pairs.map((_, i) => i),
-      (done) => {
-        if (!sizes.includes(done)) return;
-        rowsSeconds.set(done, (performance.now() - t0) / 1000);
-        console.error(`rows of ${done} pairs: ${rowsSeconds.get(done)!.toFixed(0)} s`);
-      },
-    )),
+  const all = await rowsOf(
+    pairs.map((_, i) => i),
+    (done) => {
+      if (!sizes.includes(done)) return;
+      rowsSeconds.set(done, (performance.now() - t0) / 1000);
+      console.error(`rows of ${done} pairs: ${rowsSeconds.get(done)!.toFixed(0)} s`);
+    },
   );
+  for (const r of all) rows.push(r); // not push(...all): 50,000 arguments
 }
 const base = new EnsembleCorrector({ languagetool: lt });
 await base.init();

@@ -7,12 +7,12 @@
  * checkout or another Temporal SDK rebuilds it. Writes are atomic (temp file + rename), so workers
  * starting together may both build but never read half a file.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { z } from 'zod';
 import { PROJECT_ROOT, WORKFLOWS_PATH } from '../config/paths';
+import { sha256 } from '../core/ids';
 import { writeFileAtomic } from '../core/write-atomic';
 
 export const WORKFLOW_BUNDLE_DIR = path.join(PROJECT_ROOT, 'dist/workflow-bundle');
@@ -32,7 +32,7 @@ const quietLogger = {
   },
 };
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const fileHash = (file: string) => sha256(readFileSync(file));
 
 function sdkVersion(): string {
   return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string }).version;
@@ -47,7 +47,7 @@ export function bundleInputs(code: string): string[] {
 }
 
 function cacheFile(workflowsPath: string): string {
-  return path.join(WORKFLOW_BUNDLE_DIR, `${path.basename(workflowsPath, path.extname(workflowsPath))}-${createHash('sha256').update(workflowsPath).digest('hex').slice(0, 12)}.json`);
+  return path.join(WORKFLOW_BUNDLE_DIR, `${path.basename(workflowsPath, path.extname(workflowsPath))}-${sha256(workflowsPath).slice(0, 12)}.json`);
 }
 
 /** The kept bundle if every file it was built from is unchanged, else undefined. */
@@ -55,7 +55,7 @@ function reusable(file: string, workflowsPath: string): string | undefined {
   if (!existsSync(file)) return undefined;
   const cached = CachedBundle.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!cached.success || cached.data.workflowsPath !== workflowsPath || cached.data.sdk !== sdkVersion()) return undefined;
-  for (const [input, hash] of Object.entries(cached.data.inputs)) if (!existsSync(input) || sha256(input) !== hash) return undefined;
+  for (const [input, hash] of Object.entries(cached.data.inputs)) if (!existsSync(input) || fileHash(input) !== hash) return undefined;
   return cached.data.code;
 }
 
@@ -71,7 +71,7 @@ export async function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Wo
   if (code !== undefined) return { code, sourceMap: '' };
   const built = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   try {
-    const inputs = Object.fromEntries(bundleInputs(built.code).map((f) => [f, sha256(f)]));
+    const inputs = Object.fromEntries(bundleInputs(built.code).map((f) => [f, fileHash(f)]));
     writeFileAtomic(file, JSON.stringify({ workflowsPath, sdk: sdkVersion(), inputs, code: built.code }));
   } catch (e) {
     // Keeping it is an optimisation: a read-only checkout still runs, it only bundles every start.
