@@ -16,6 +16,8 @@ export const TOOLS_BIN = path.join(TOOLS_DIR, 'bin');
 export const LANGUAGETOOL_LIB = path.join(TOOLS_DIR, 'languagetool/lib');
 /** An empty MLflow database migrated by the venv's MLflow (infra/mlflow/empty-db.py, run by setup.sh). */
 export const MLFLOW_EMPTY_DB = path.join(TOOLS_DIR, 'mlflow/empty.db');
+/** `mlflow server` in one Python process (MLflow imported once, not twice). */
+export const MLFLOW_SERVE = path.join(PROJECT_ROOT, 'infra/mlflow/serve.py');
 
 /** The trainer's venv (trainer/setup.sh) and its Python. */
 export const TRAINER_VENV = path.join(PROJECT_ROOT, '.venv-trainer');

@@ -13,7 +13,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { CPU_QUEUE } from '../../contracts/queues';
 import { type Config, endpoints, SETTINGS } from '../../config';
 import { LanguageToolClient } from '../../adapters/languagetool';
-import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, PGLITE_SERVER, PROJECT_ROOT, SERVE_MAIN, TOOLS_BIN, WORKER_MAIN } from '../../config/paths';
+import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, MLFLOW_SERVE, PGLITE_SERVER, PROJECT_ROOT, SERVE_MAIN, TOOLS_BIN, WORKER_MAIN } from '../../config/paths';
 import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
@@ -142,7 +142,9 @@ export function components(c: Config): Component[] {
       ports: [{ port: mlflowPort, what: 'the MLflow tracking server', setting: 'MLFLOW_PORT' }],
       urls: { ui: e.mlflowUrl },
       process: () => {
-        const bin = venvTool(c, 'mlflow');
+        // `mlflow server` with its uvicorn run in the same process (infra/mlflow/serve.py): the
+        // server imports MLflow once instead of twice, ~6 s of CPU less per start.
+        const python = venvTool(c, 'python');
         mkdirSync(dir('mlflow/artifacts'), { recursive: true });
         // A new database starts as a copy of the empty one setup.sh migrated (saves the server ~4 s
         // of migrations per start); without it, the server creates its own as before.
@@ -150,8 +152,9 @@ export function components(c: Config): Component[] {
         if (!existsSync(db) && existsSync(MLFLOW_EMPTY_DB)) copyFileSync(MLFLOW_EMPTY_DB, db);
         return {
           name: 'mlflow',
-          cmd: bin,
+          cmd: python,
           args: [
+            MLFLOW_SERVE,
             'server',
             '--host', host,
             '--port', String(mlflowPort),

@@ -5,7 +5,10 @@
  * parameters restores the committed results, and the Temporal pipeline with the same parameters, on
  * a fresh stack, makes the same dataset and the same scores.
  * Two changes to the block, both stated: `make setup` is left out (the clone gets the installed
- * node_modules, .venv and .tools instead), and its example ports become free ones.
+ * node_modules, .venv and .tools instead), and its example ports become free ones. Like every test
+ * file, the clone uses the run's LanguageTool server and evaluation cache (LANGUAGETOOL_URL: the
+ * block's `stack up … languagetool` then starts no JVM of its own; the base systems' outputs are
+ * computed once per run, not again in the clone).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../ops/stack/process';
 import { PROJECT_ROOT } from '../../config/paths';
-import { type Clone, codeBlocks, freshClone, newcomerEnv } from '../support/clone';
+import { type Clone, codeBlocks, freshClone, newcomerEnv, runShared } from '../support/clone';
 import { startPipelineHarness, type PipelineHarness } from '../support/pipeline';
 
 const exec = promisify(execFile);
@@ -66,7 +69,7 @@ describe('the README\'s dvc repro section, in a fresh clone', () => {
   let output = '';
   const inClone = async (cmd: string, args: string[]) => {
     try {
-      const { stdout, stderr } = await exec(cmd, args, { cwd: clone.dir, env: newcomerEnv(), maxBuffer: 64 << 20 });
+      const { stdout, stderr } = await exec(cmd, args, { cwd: clone.dir, env: newcomerEnv(runShared()), maxBuffer: 64 << 20 });
       return stdout + stderr;
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };

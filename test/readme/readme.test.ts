@@ -24,7 +24,7 @@ import type { ControllerState } from '../../contracts/controller';
 import { type Config, endpoints, loadConfig } from '../../config';
 import { PROJECT_ROOT } from '../../config/paths';
 import { Stack, temporalBinary } from '../../ops/stack/index';
-import { codeBlocks, newcomerEnv } from '../support/clone';
+import { codeBlocks, newcomerEnv, runShared } from '../support/clone';
 import { isolatedEnv } from '../support/stack';
 import { waitFor } from '../support/wait';
 
@@ -78,7 +78,10 @@ describe('README: every bin/correctly line on a private stack', () => {
   const temporal = (args: string[]) => exec(temporalBinary(config), [...args, '--address', config.temporalAddress, '--namespace', config.temporalNamespace], { env });
 
   beforeAll(async () => {
-    env = newcomerEnv({ ...(await isolatedEnv()), WORKER_METRICS_PORT: '0', API_RATE_LIMIT: '100000' });
+    // The README's own LanguageTool (`stack up languagetool` is one of its lines); the run's
+    // evaluation cache, so its pipelines do not score the base systems again.
+    const { CORRECTLY_EVAL_CACHE_DIR } = runShared();
+    env = newcomerEnv({ ...(await isolatedEnv()), WORKER_METRICS_PORT: '0', API_RATE_LIMIT: '100000', ...(CORRECTLY_EVAL_CACHE_DIR ? { CORRECTLY_EVAL_CACHE_DIR } : {}) });
     config = loadConfig(env);
   });
   afterAll(async () => {

@@ -53,6 +53,17 @@ export function newcomerEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
   return { ...env, JFLEG_DIR, DVC_NO_ANALYTICS: '1', ...GIT_IDENTITY, ...extra };
 }
 
+/**
+ * What every test file of a run shares (test/support/global-*.ts): the LanguageTool server and the
+ * evaluation cache. A newcomer's environment drops all settings; a test that runs a README block
+ * gives these back so the block does not start a JVM or score the base systems again.
+ */
+export function runShared(): Record<string, string> {
+  const shared: Record<string, string> = {};
+  for (const k of ['LANGUAGETOOL_URL', 'CORRECTLY_EVAL_CACHE_DIR']) if (process.env[k]) shared[k] = process.env[k]!;
+  return shared;
+}
+
 /** The fenced code blocks of a Markdown file, with the heading they sit under. */
 export function codeBlocks(markdown: string): { heading: string; lang: string; code: string }[] {
   const out: { heading: string; lang: string; code: string }[] = [];
