@@ -7,9 +7,14 @@ a second Python process that imports MLflow again: two imports of several second
 every stack start (the test suite starts dozens). This runs the same command, with the same
 options and checks, but the uvicorn command MLflow builds is run in this process
 (`uvicorn.main.main` with the same arguments and environment), so MLflow is imported once.
+It hooks `mlflow.server._exec_cmd`, which MLflow 3.17 (pinned in infra/requirements.txt) calls to
+start uvicorn; should a later MLflow not, the server just runs as two processes again
+(test/foundation/stack.test.ts notices).
 
 Only the uvicorn case is taken over (the one `correctly stack up` uses); a command MLflow would
-run otherwise (gunicorn, waitress, job runners) runs as MLflow runs it.
+run otherwise (gunicorn, waitress) runs as MLflow runs it. MLflow's job runner is turned off: it
+is started after the server process, which here returns only when the server has stopped (the
+stack turns it off anyway: it serves GenAI features Correctly does not use).
 """
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ def _exec_in_process(cmd, extra_env=None, **kwargs):
 
 
 mlflow.server._exec_cmd = _exec_in_process
+os.environ["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
 
 if __name__ == "__main__":
     sys.exit(cli(prog_name="mlflow"))

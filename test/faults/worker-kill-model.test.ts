@@ -38,5 +38,5 @@ describe('fault: worker killed during train and evaluate', () => {
       expect(a, type).toHaveLength(1);
       expect(a[0].attempt, type).toBeGreaterThanOrEqual(2);
     }
-  }, 400_000);
+  }, 600_000); // two kills, each retried after its heartbeat timeout, and a control run: ~3 min here, more on a loaded machine
 });

@@ -44,6 +44,13 @@ describe('the local stack', () => {
     expect(got.experiment.name).toBe('stack-test');
   });
 
+  it('MLflow serves from one Python process (infra/mlflow/serve.py: no second process importing MLflow again)', async () => {
+    const pid = ts.stack.procs.running('mlflow');
+    expect(pid).toBeTruthy();
+    const { stdout } = await exec('ps', ['-o', 'pid=,args=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
+    expect(stdout.trim()).toBe('');
+  });
+
   it('Chroma answers over HTTP and stores vectors', async () => {
     const url = new URL(endpoints(ts.config).chromaUrl);
     const chroma = new ChromaClient({ host: url.hostname, port: Number(url.port), ssl: false });

@@ -217,9 +217,12 @@ describe('monitoring and the retraining loop', () => {
     const history = await ctl.history();
     const finished = history.filter((e) => e.kind === 'finished');
     // The offline teacher cannot correct log lines and SQL, and the model never labels its own
-    // traffic: the retrained candidate knows nothing new, and the gate keeps the champion.
+    // traffic: the retrained candidate learns nothing useful, and the gate keeps the champion. The
+    // thumbs-down on the drifted texts do reach the scorer as wrong-edit evidence, so the candidate
+    // may differ slightly from the champion: the gate then refuses it as no significant
+    // improvement or, when the difference on an eval set is significant, as a regression.
     expect(finished.at(-1)).toMatchObject({ promoted: false, candidateVersion: '3' });
-    expect(finished.at(-1)!.detail).toMatch(/no significant improvement/);
+    expect(finished.at(-1)!.detail).toMatch(/no significant improvement|significant regression/);
     seen.driftReport = out.reportId;
     seen.driftPipeline = history.find((e) => e.kind === 'started' && /drift/.test(e.detail))?.pipelineId;
     expect(seen.driftPipeline).toBeTruthy();
