@@ -12,9 +12,10 @@ start uvicorn; should a later MLflow not, the server just runs as two processes 
 (test/foundation/stack.test.ts notices).
 
 Only the uvicorn case is taken over (the one `correctly stack up` uses); a command MLflow would
-run otherwise (gunicorn, waitress) runs as MLflow runs it. MLflow's job runner is turned off: it
-is started after the server process, which here returns only when the server has stopped (the
-stack turns it off anyway: it serves GenAI features Correctly does not use).
+run otherwise (gunicorn, waitress) runs as MLflow runs it. MLflow's job runner is turned off: its
+background workers (huey consumers, ~8 Python processes) serve GenAI features Correctly does not
+use, and MLflow starts it after the server process, which here returns only when the server has
+stopped.
 """
 from __future__ import annotations
 

@@ -163,8 +163,8 @@ export function components(c: Config): Component[] {
             '--artifacts-destination', dir('mlflow/artifacts'),
             '--workers', '1',
           ],
-          // No job runner: its background workers (huey consumers, ~8 Python processes) serve GenAI features we do not use.
-          env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true', MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' },
+          // serve.py also turns MLflow's job runner off.
+          env: { MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' },
         };
       },
       healthy: () => httpOk(`${e.mlflowUrl}/health`),

@@ -80,8 +80,7 @@ describe('README: every bin/correctly line on a private stack', () => {
   beforeAll(async () => {
     // The README's own LanguageTool (`stack up languagetool` is one of its lines); the run's
     // evaluation cache, so its pipelines do not score the base systems again.
-    const { CORRECTLY_EVAL_CACHE_DIR } = runShared();
-    env = newcomerEnv({ ...(await isolatedEnv()), WORKER_METRICS_PORT: '0', API_RATE_LIMIT: '100000', ...(CORRECTLY_EVAL_CACHE_DIR ? { CORRECTLY_EVAL_CACHE_DIR } : {}) });
+    env = newcomerEnv({ ...(await isolatedEnv()), WORKER_METRICS_PORT: '0', API_RATE_LIMIT: '100000', ...runShared(['CORRECTLY_EVAL_CACHE_DIR']) });
     config = loadConfig(env);
   });
   afterAll(async () => {

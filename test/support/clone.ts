@@ -58,11 +58,12 @@ export function newcomerEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
  * evaluation cache. A newcomer's environment drops all settings; a test that runs a README block
  * gives these back so the block does not start a JVM or score the base systems again.
  */
-export function runShared(): Record<string, string> {
+export function runShared(keys: readonly RunShared[] = ['LANGUAGETOOL_URL', 'CORRECTLY_EVAL_CACHE_DIR']): Record<string, string> {
   const shared: Record<string, string> = {};
-  for (const k of ['LANGUAGETOOL_URL', 'CORRECTLY_EVAL_CACHE_DIR']) if (process.env[k]) shared[k] = process.env[k]!;
+  for (const k of keys) if (process.env[k]) shared[k] = process.env[k]!;
   return shared;
 }
+type RunShared = 'LANGUAGETOOL_URL' | 'CORRECTLY_EVAL_CACHE_DIR';
 
 /** The fenced code blocks of a Markdown file, with the heading they sit under. */
 export function codeBlocks(markdown: string): { heading: string; lang: string; code: string }[] {
