@@ -31,10 +31,18 @@ export const WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'workflows/index.ts');
 export const WORKER_MAIN = path.join(PROJECT_ROOT, 'worker/main.ts');
 export const SERVE_MAIN = path.join(PROJECT_ROOT, 'serve/main.ts');
 export const PGLITE_SERVER = path.join(PROJECT_ROOT, 'infra/pglite-server.ts');
+/** Makes the compiled build current (bin/correctly and the stack's Node programs run from it). */
+export const ENSURE_BUILD = path.join(PROJECT_ROOT, 'scripts/ensure-build.sh');
 /** The web page and dashboard files the serving API hands out. */
 export const SERVE_PUBLIC_DIR = path.join(PROJECT_ROOT, 'serve/public');
-/** What piscina loads in each engine-pool thread. */
-export const ENGINE_THREAD_ENTRY = path.join(PROJECT_ROOT, 'adapters/engine-pool/pool-thread-entry.mjs');
+/** The compiled build (scripts/build-cli.mjs): the CLI and the stack's Node programs. */
+export const BUILD_DIR = path.join(PROJECT_ROOT, 'dist/cli');
+/** Replaced by `true` in the build (esbuild's define); never declared when running from source. */
+declare const CORRECTLY_BUILT: true;
+/** Whether this code runs from the build rather than from source through tsx. */
+export const RUNS_FROM_BUILD = typeof CORRECTLY_BUILT !== 'undefined';
+/** What piscina loads in each engine-pool thread: the build's own thread when this code runs from the build, else the source through tsx. */
+export const ENGINE_THREAD_ENTRY = RUNS_FROM_BUILD ? path.join(BUILD_DIR, 'pool-thread.js') : path.join(PROJECT_ROOT, 'adapters/engine-pool/pool-thread-entry.mjs');
 
 /**
  * JFLEG dev (the fixed public eval set): JFLEG_DIR, else `shared/data/jfleg` beside the checkout or

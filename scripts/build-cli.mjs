@@ -2,7 +2,11 @@
 /**
  * Builds the CLI into dist/cli with esbuild: client/cli.ts bundled as ES modules, one chunk per
  * lazily imported command group, npm packages left external (loaded from node_modules as usual).
- * `bin/correctly` runs the build, and calls this again when a source file is newer than it.
+ * The stack's long-running Node programs are entry points of the same build, sharing its chunks:
+ * the serving API (serve.js), the worker (worker.js) and the engine pool's thread (pool-thread.js,
+ * which config/paths.ts names when the code runs from the build). Run from the build, they skip
+ * tsx's loader thread and its per-module round trips: ~3 CPU-s less per start of each.
+ * `scripts/ensure-build.sh` runs this when a source file is newer than the build.
  *
  * Modules that locate files next to their source (`import.meta.dirname`, `import.meta.url`: a data
  * file, a module run in an engine thread) keep doing so: each use is rewritten to the source
@@ -20,6 +24,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'dist/cli');
 const tmpDir = path.join(root, 'dist', `.cli-build-${process.pid}`);
 const started = new Date();
+const ENTRIES = {
+  cli: path.join(root, 'client/cli.ts'),
+  serve: path.join(root, 'serve/main.ts'),
+  worker: path.join(root, 'worker/main.ts'),
+  'pool-thread': path.join(root, 'adapters/engine-pool/pool-thread.ts'),
+};
 
 /** `import.meta.dirname` and `import.meta.url` → the module's source directory and file, found from the bundle's own location. */
 const sourceDirname = {
@@ -40,7 +50,7 @@ const sourceDirname = {
 
 try {
   await build({
-    entryPoints: { cli: path.join(root, 'client/cli.ts') },
+    entryPoints: ENTRIES,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -53,8 +63,10 @@ try {
     sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [sourceDirname],
+    // config/paths.ts: `RUNS_FROM_BUILD`
+    define: { CORRECTLY_BUILT: 'true' },
   });
-  // Chunks first, the entry after them, the stamp last: a CLI starting meanwhile sees a whole build.
+  // Chunks first, the entries after them, the stamp last: a program starting meanwhile sees a whole build.
   const files = [];
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
@@ -64,7 +76,8 @@ try {
     }
   };
   walk(tmpDir);
-  files.sort((a, b) => Number(a.startsWith('cli.')) - Number(b.startsWith('cli.')));
+  const isEntry = (f) => Object.keys(ENTRIES).some((name) => f.startsWith(`${name}.`));
+  files.sort((a, b) => Number(isEntry(a)) - Number(isEntry(b)));
   for (const f of files) {
     mkdirSync(path.dirname(path.join(outDir, f)), { recursive: true });
     renameSync(path.join(tmpDir, f), path.join(outDir, f));

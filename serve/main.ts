@@ -1,4 +1,4 @@
-/** The serving API process (`node --import tsx serve/main.ts`), as the stack and compose start it. */
+/** The serving API process: `node dist/cli/serve.js` (the build, as the stack starts it) or `node --import tsx serve/main.ts` (source, as compose starts it). */
 import { ConfigError, loadConfig } from '../config';
 import { runServingApi } from './run';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import type { DataSource } from 'typeorm';
 import { type Config, endpoints, parseApiKeys } from '../config';
@@ -94,7 +94,7 @@ export async function startServingApi(config: Config, opts: ServingApiOptions = 
   const app = Fastify({
     genReqId: () => randomUUID(),
     trustProxy: trustProxy(config.apiTrustProxy),
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: Math.max(64 * 1024, config.apiMaxChars * 8),
     logger:
       opts.logLevel === false

@@ -1,4 +1,4 @@
-/** Worker process entry: `tsx worker/main.ts cpu|gpu` (also `correctly worker cpu|gpu`). */
+/** Worker process entry: `node dist/cli/worker.js cpu|gpu` (the build, as the stack starts it), `tsx worker/main.ts cpu|gpu` (source), or `correctly worker cpu|gpu`. */
 import { ConfigError, loadConfig } from '../config';
 import { createWorker, type WorkerKind } from './run';
 

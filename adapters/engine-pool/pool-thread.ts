@@ -14,6 +14,7 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 // ensemble, languagetool, rules), registered below with the pool's config, plus those of the extra
 // modules the pool names (ENGINE_MODULES: tests, plugins), each adding its engines through its
 // exported `registerEngines(register)`. Nothing else is loaded into a thread.
+import { RUNS_FROM_BUILD } from '../../config/paths';
 import { createCorrector, engineNames, registerEngine, type EngineFactory } from '../../core/engines/index';
 import { registerOfflineEngines } from '../offline-engines';
 import { type ChannelMessage, type EngineSpec, EXIT_POISONED, type PoolReply, type PoolTask, SLOT_THREAD, type ThreadData, writeSlotError } from './pool-protocol';
@@ -73,6 +74,17 @@ channel.onmessage = (ev: unknown) => {
   if (m.type === 'release') void release(m.key);
 };
 
+/**
+ * A module named by path (an extra engine module, a module of off-thread functions). Run from the
+ * build, this thread has no TypeScript support until a TypeScript module is asked for: tsx is then
+ * registered once (from source, ./pool-thread-entry.mjs registered it before this module loaded).
+ */
+let typescript: Promise<void> | null = RUNS_FROM_BUILD ? null : Promise.resolve();
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?tsx?$/.test(file)) await (typescript ??= import('tsx/esm/api').then(({ register }) => void register()));
+  return (await import(file.startsWith('file:') ? file : pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
 // (the project's TypeScript lib has no WebAssembly types)
 const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: abstract new () => Error } }).WebAssembly.RuntimeError;
 
@@ -91,7 +103,7 @@ let startError: string | null = null;
 try {
   registerOfflineEngines(data.config);
   for (const m of data.modules) {
-    const mod = (await import(pathToFileURL(m).href)) as { registerEngines?: RegisterEngines };
+    const mod = (await importModule(m)) as { registerEngines?: RegisterEngines };
     if (typeof mod.registerEngines !== 'function') throw new Error(`engine module ${m} exports no registerEngines(register)`);
     await mod.registerEngines(registerEngine);
   }
@@ -114,7 +126,7 @@ export default async function run(task: PoolTask): Promise<PoolReply> {
         return { ok: true, value: await corrector.correct(task.text, task.opts) };
       }
       case 'call': {
-        const mod = (await import(task.module.startsWith('file:') ? task.module : pathToFileURL(task.module).href)) as Record<string, unknown>;
+        const mod = await importModule(task.module);
         const fn = mod[task.fn];
         if (typeof fn !== 'function') throw new Error(`${task.module} exports no function ${task.fn}`);
         return { ok: true, value: await fn(...task.args) };

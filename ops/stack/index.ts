@@ -13,8 +13,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { CPU_QUEUE } from '../../contracts/queues';
 import { type Config, endpoints, SETTINGS } from '../../config';
 import { LanguageToolClient } from '../../adapters/languagetool';
-import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, MLFLOW_SERVE, PGLITE_SERVER, PROJECT_ROOT, SERVE_MAIN, TOOLS_BIN, WORKER_MAIN } from '../../config/paths';
-import { assertPortsFree, httpOk, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
+import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, MLFLOW_SERVE, PGLITE_SERVER, PROJECT_ROOT, TOOLS_BIN } from '../../config/paths';
+import { assertPortsFree, httpOk, nodeProgram, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
 
@@ -209,7 +209,7 @@ export function components(c: Config): Component[] {
       process: () => ({
         name: 'worker',
         cmd: process.execPath,
-        args: ['--import', 'tsx', WORKER_MAIN, 'cpu'],
+        args: nodeProgram('worker', ['cpu']),
         cwd: PROJECT_ROOT,
         env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
       }),
@@ -226,7 +226,7 @@ export function components(c: Config): Component[] {
       process: () => ({
         name: 'api',
         cmd: process.execPath,
-        args: ['--import', 'tsx', SERVE_MAIN],
+        args: nodeProgram('serve'),
         cwd: PROJECT_ROOT,
         env: Object.fromEntries(Object.entries(settingsEnv(c)).filter(([, v]) => v !== undefined)) as Record<string, string>,
       }),

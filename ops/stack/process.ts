@@ -2,11 +2,12 @@
  * Background server processes with pid files, logs, port checks and health waits.
  * Each process runs in its own process group, so `stop` takes its children with it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BUILD_DIR, ENSURE_BUILD, SERVE_MAIN, WORKER_MAIN } from '../../config/paths';
 
 /** An error an operator can act on: one line naming the cause and the fix. */
 export class StackError extends Error {
@@ -156,6 +157,19 @@ export function portFree(host: string, port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen({ host, port, exclusive: true }, () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * Node's arguments for one of the project's long-running programs (the serving API, the worker):
+ * its entry in the compiled build when the build is current (scripts/ensure-build.sh builds it when
+ * a source is newer: a few milliseconds when nothing changed), else its source through tsx. From
+ * the build a process and each of its engine threads start ~3 CPU-s cheaper.
+ */
+export function nodeProgram(program: 'serve' | 'worker', args: readonly string[] = []): string[] {
+  if (process.env.CORRECTLY_FROM_SOURCE !== '1' && spawnSync('bash', [ENSURE_BUILD], { stdio: 'ignore' }).status === 0) {
+    return [path.join(BUILD_DIR, `${program}.js`), ...args];
+  }
+  return ['--import', 'tsx', program === 'serve' ? SERVE_MAIN : WORKER_MAIN, ...args];
 }
 
 /** A free TCP port chosen by the OS (for tests and for servers that need a side port). */

@@ -6,7 +6,6 @@
  * every fault test ends with.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'vitest';
 import pg from 'pg';
 import { CorrectlyClient, type PipelineRun } from '../../client';
@@ -14,6 +13,7 @@ import { endpoints } from '../../config';
 import { seedDatabase } from '../../entities/seed';
 import { MlflowClient } from '../../adapters/mlflow';
 import { PROJECT_ROOT } from '../../config/paths';
+import { nodeProgram } from '../../ops/stack/process';
 import type { StackPart } from '../../ops/stack/index';
 import { experimentName } from '../../activities/train';
 import { openDatabase } from '../../entities/data-source';
@@ -63,7 +63,7 @@ export async function startFaultStack(): Promise<FaultStack> {
       // the config then refuses (reported). The same command with the test's own env instead.
       const log = ts.stack.procs.logFile('worker');
       const from = existsSync(log) ? statSync(log).size : 0;
-      const pid = ts.stack.procs.start({ name: 'worker', cmd: process.execPath, args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'], cwd: PROJECT_ROOT, env: stackEnv(ts.config, { WORKER_METRICS_PORT: '0' /* off: a fixed port would clash with other workers */ }) });
+      const pid = ts.stack.procs.start({ name: 'worker', cmd: process.execPath, args: nodeProgram('worker', ['cpu']), cwd: PROJECT_ROOT, env: stackEnv(ts.config, { WORKER_METRICS_PORT: '0' /* off: a fixed port would clash with other workers */ }) });
       await waitFor('the worker to poll', async () => {
         const out = readFileSync(log, 'utf8').slice(from);
         if (!ts.stack.procs.running('worker')) throw new TooLate(`worker ${pid} exited: ${out}`);

@@ -6,13 +6,13 @@
  * version).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentName } from '../../activities/train';
 import { endpoints } from '../../config';
 import { MlflowClient } from '../../adapters/mlflow';
 import { PROJECT_ROOT } from '../../config/paths';
+import { nodeProgram } from '../../ops/stack/process';
 import { activityRunning, type FaultStack, startFaultStack, waitFor } from '../faults/support';
 import { stackEnv } from '../support/stack';
 
@@ -28,7 +28,7 @@ describe('a worker lost during evaluation', () => {
     s = await startFaultStack();
     // A second worker, so the retry does not wait for a new process to start.
     const log = s.ts.stack.procs.logFile('worker-2');
-    s.ts.stack.procs.start({ name: 'worker-2', cmd: process.execPath, args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), 'cpu'], cwd: PROJECT_ROOT, env: stackEnv(s.ts.config, { WORKER_METRICS_PORT: '0' }) });
+    s.ts.stack.procs.start({ name: 'worker-2', cmd: process.execPath, args: nodeProgram('worker', ['cpu']), cwd: PROJECT_ROOT, env: stackEnv(s.ts.config, { WORKER_METRICS_PORT: '0' }) });
     await waitFor('the second worker to poll', async () => (readFileSync(log, 'utf8').includes('polling') ? true : undefined), 180_000);
   }, 400_000);
   afterAll(async () => {

@@ -1,5 +1,8 @@
-/** The `api` stack part: `stack up` starts serve/main.ts, `status` shows its URLs, `down` stops it. */
+/** The `api` stack part: `stack up` starts serve/main.ts (from the build), `status` shows its URLs, `down` stops it. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_DIR } from '../../config/paths';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let ts: TestStack;
@@ -22,6 +25,13 @@ describe('stack part api', () => {
     const page = await fetch(`${api.urls.api}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<form id="ask"');
+  });
+
+  it('runs from the compiled build, engine threads included (they answered /readyz above)', () => {
+    const pid = ts.stack.procs.running('api');
+    expect(pid).toBeTypeOf('number');
+    // The kernel's copy of the command line, NUL-separated: node, then the build's entry.
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]).toBe(path.join(BUILD_DIR, 'serve.js'));
   });
 
   it('stops with down', async () => {

@@ -5,11 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../../config';
 import { seedDatabase } from '../../entities/seed';
 import { PROJECT_ROOT } from '../../config/paths';
+import { nodeProgram } from '../../ops/stack/process';
 import { openDatabase } from '../../entities/data-source';
 import { endpoints } from '../../config';
 import { CorrectlyClient } from '../../client';
@@ -63,7 +63,7 @@ export async function startPipelineHarness(extraEnv: Record<string, string> = {}
       return w;
     },
     async spawnWorker(kind = 'cpu') {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'worker/main.ts'), kind], {
+      const child = spawn(process.execPath, nodeProgram('worker', [kind]), {
         cwd: PROJECT_ROOT,
         env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
