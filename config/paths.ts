@@ -16,6 +16,8 @@ export const TOOLS_BIN = path.join(TOOLS_DIR, 'bin');
 export const LANGUAGETOOL_LIB = path.join(TOOLS_DIR, 'languagetool/lib');
 /** An empty MLflow database migrated by the venv's MLflow (infra/mlflow/empty-db.py, run by setup.sh). */
 export const MLFLOW_EMPTY_DB = path.join(TOOLS_DIR, 'mlflow/empty.db');
+/** Empty PGlite clusters, one per PGlite version, that new data directories start as (infra/pglite-server.ts makes them on first use). */
+export const PGLITE_TEMPLATES = path.join(TOOLS_DIR, 'pglite');
 /** `mlflow server` in one Python process (MLflow imported once, not twice). */
 export const MLFLOW_SERVE = path.join(PROJECT_ROOT, 'infra/mlflow/serve.py');
 

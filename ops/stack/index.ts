@@ -13,7 +13,7 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { CPU_QUEUE } from '../../contracts/queues';
 import { type Config, endpoints, SETTINGS } from '../../config';
 import { LanguageToolClient } from '../../adapters/languagetool';
-import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, MLFLOW_SERVE, PGLITE_SERVER, PROJECT_ROOT, TOOLS_BIN } from '../../config/paths';
+import { LANGUAGETOOL_LIB, MLFLOW_EMPTY_DB, MLFLOW_SERVE, PGLITE_SERVER, PGLITE_TEMPLATES, PROJECT_ROOT, TOOLS_BIN } from '../../config/paths';
 import { assertPortsFree, httpOk, nodeProgram, type PortSpec, ProcessManager, type ProcessSpec, StackError } from './process';
 
 export { StackError } from './process';
@@ -120,6 +120,8 @@ export function components(c: Config): Component[] {
           '--host', host,
           '--port', String(c.pglitePort),
           '--max-connections', String(c.pgliteMaxConnections),
+          // a new data dir starts as a copy of an empty cluster made once (initdb costs ~6 CPU-s)
+          '--template-dir', PGLITE_TEMPLATES,
         ],
         cwd: PROJECT_ROOT,
       }),
