@@ -166,9 +166,8 @@ export function portFree(host: string, port: number): Promise<boolean> {
  * the build a process and each of its engine threads start ~3 CPU-s cheaper.
  */
 export function nodeProgram(program: 'serve' | 'worker', args: readonly string[] = []): string[] {
-  if (process.env.CORRECTLY_FROM_SOURCE !== '1' && spawnSync('bash', [ENSURE_BUILD], { stdio: 'ignore' }).status === 0) {
-    return [path.join(BUILD_DIR, `${program}.js`), ...args];
-  }
+  const built = path.join(BUILD_DIR, `${program}.js`);
+  if (process.env.CORRECTLY_FROM_SOURCE !== '1' && spawnSync('bash', [ENSURE_BUILD], { stdio: 'ignore' }).status === 0 && existsSync(built)) return [built, ...args];
   return ['--import', 'tsx', program === 'serve' ? SERVE_MAIN : WORKER_MAIN, ...args];
 }
 
