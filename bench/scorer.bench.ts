@@ -11,6 +11,9 @@
  *   and of the ensemble with the trained scorer, and the correction latency of both.
  *   npx tsx bench/scorer.bench.ts        (needs LANGUAGETOOL_URL or starts a LanguageTool server)
  *   ROW_WORKERS=2 SIZES=1000,10000,50000 npx tsx bench/scorer.bench.ts   (rows in 2 processes)
+ * THRESHOLDS=0.3,0.4,0.5,0.6,0.7,0.8 adds, per size, the ensemble's GLEU on the validation pairs at
+ * each of those thresholds (the criterion the train stage keeps a scorer by) and JFLEG dev GLEU at
+ * the threshold that criterion would choose (evaluated there only: nothing is chosen on JFLEG).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +132,15 @@ await base.close();
 
 const python = path.join(endpoints(loadConfig()).venvBin, 'python'); // the project venv, as the train stage uses
 const results: string[] = [];
+const thresholdRows: string[] = [];
+const thresholds = process.env.THRESHOLDS?.split(',').map(Number);
+
+/** The ensemble's GLEU on validation pairs (sources → targets), as the train stage compares a scorer with the prior. */
+async function validGleu(e: EnsembleCorrector, valid: LabelledPair[]): Promise<number> {
+  const hyps: string[] = [];
+  for (const p of valid) hyps.push(tokenize((await e.correct(p.source)).corrected));
+  return gleuCorpus({ sources: valid.map((p) => tokenize(p.source)), references: [valid.map((p) => tokenize(p.target))], hypotheses: hyps }).gleu;
+}
 for (const n of sizes) {
   const split = Math.floor(n * 0.85);
   const files = { train: path.join(work, `train-${n}.jsonl`), valid: path.join(work, `valid-${n}.jsonl`), base: path.join(work, 'base.json'), out: path.join(work, `scorer-${n}.json`) };
@@ -144,6 +156,30 @@ for (const n of sizes) {
   await trained.init();
   const j = await onJfleg(trained);
   await trained.close();
+  if (thresholds) {
+    const valid = pairs.slice(split, n);
+    const prior = new EnsembleCorrector({ languagetool: lt });
+    await prior.init();
+    const priorValid = await validGleu(prior, valid);
+    await prior.close();
+    const byThreshold: { t: number; g: number; file: string }[] = [];
+    for (const t of thresholds) {
+      const file = path.join(work, `scorer-${n}-t${t}.json`);
+      writeFileSync(file, JSON.stringify({ ...model, threshold: t }));
+      const e = new EnsembleCorrector({ languagetool: lt, scorer: loadScorer(file) });
+      await e.init();
+      byThreshold.push({ t, g: await validGleu(e, valid), file });
+      await e.close();
+    }
+    const best = byThreshold.reduce((a, b) => (b.g > a.g ? b : a));
+    const e = new EnsembleCorrector({ languagetool: lt, scorer: loadScorer(best.file) });
+    await e.init();
+    const atBest = await onJfleg(e);
+    await e.close();
+    thresholdRows.push(
+      `| ${n.toLocaleString('en')} | ${model.threshold.toFixed(2)} | ${priorValid.toFixed(4)} | ${byThreshold.map((b) => `${b.t}: ${b.g.toFixed(4)}`).join(', ')} | ${best.t} | ${atBest.gleu.toFixed(4)} (${atBest.gleu - baseJfleg.gleu >= 0 ? '+' : ''}${(atBest.gleu - baseJfleg.gleu).toFixed(4)}) |`,
+    );
+  }
   const trainRows = rows.slice(0, split).flat().length;
   results.push(
     `| ${n.toLocaleString('en')} | ${trainRows.toLocaleString('en')} | ${rowsSeconds.get(n)!.toFixed(0)} s | ${fitSeconds.toFixed(1)} s | ${(statSync(files.out).size / 1024).toFixed(0)} KiB | ${model.booster.tree_info.length} / ${model.features.length} | ${model.threshold.toFixed(2)} | ${j.gleu.toFixed(4)} (${j.gleu - baseJfleg.gleu >= 0 ? '+' : ''}${(j.gleu - baseJfleg.gleu).toFixed(4)}) | ${j.p50.toFixed(1)} / ${j.p95.toFixed(1)} ms |`,
@@ -158,3 +194,9 @@ console.log(`Base ensemble (prior scorer): JFLEG dev GLEU ${baseJfleg.gleu.toFix
 console.log('| pairs | training rows | rows (ensemble options) | fit (LightGBM) | model file | trees / features | threshold | JFLEG dev GLEU with it (Δ vs base) | latency p50 / p95 |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) console.log(r);
+if (thresholdRows.length) {
+  console.log('\nThreshold chosen by the validation GLEU of the ensemble instead of F0.5:\n');
+  console.log('| pairs | F0.5 threshold | prior: validation GLEU | validation GLEU by threshold | chosen | JFLEG dev GLEU there (Δ vs base) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of thresholdRows) console.log(r);
+}
