@@ -7,8 +7,6 @@
  * Needs LANGUAGETOOL_URL (e.g. `bin/correctly stack up languagetool`).
  *   LANGUAGETOOL_URL=http://127.0.0.1:8081 npx tsx bench/pipeline-stages.bench.ts [pipelines=2]
  */
-import { spawn } from 'node:child_process';
-import { nodeProgram } from '../ops/stack/process';
 import { pipelineTimeline } from '../test/support/history';
 import { startPipelineHarness } from '../test/support/pipeline';
 import { machine } from './machine';
@@ -16,13 +14,7 @@ import { machine } from './machine';
 if (!process.env.LANGUAGETOOL_URL) throw new Error('set LANGUAGETOOL_URL to a running LanguageTool server (bin/correctly stack up languagetool)');
 const pipelines = Number(process.argv[2] ?? 2);
 const h = await startPipelineHarness();
-const worker = spawn(process.execPath, nodeProgram('worker', ['cpu']), { env: { ...process.env, ...h.env }, stdio: ['ignore', 'pipe', 'inherit'] });
-let out = '';
-worker.stdout!.on('data', (d) => (out += d));
-while (!out.includes('polling')) {
-  if (worker.exitCode !== null) throw new Error(`worker exited: ${out}`);
-  await new Promise((r) => setTimeout(r, 200));
-}
+await h.spawnWorker('cpu'); // a process as the stack starts one, until it polls; stopped with the harness
 const seconds = (from?: number | string, to?: number | string) => (from !== undefined && to !== undefined ? ((new Date(to).getTime() - new Date(from).getTime()) / 1000).toFixed(1) : '-');
 const rows: string[] = [];
 for (let i = 1; i <= pipelines; i++) {
@@ -35,8 +27,6 @@ for (let i = 1; i <= pipelines; i++) {
   const activities = (await pipelineTimeline(h.client.temporal, run.workflowId)).activities.map((a) => `${a.type} ${seconds(a.startedMs, a.closedMs)}`);
   rows.push(`| ${i} | ${total} s | ${stages.join(', ')} | ${activities.join(', ')} |`);
 }
-worker.kill('SIGTERM');
-await new Promise((r) => worker.once('exit', r));
 await h.stop();
 
 console.log(`# Pipeline stages  (${machine()})\n`);

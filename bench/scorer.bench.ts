@@ -24,6 +24,7 @@ import { endpoints, loadConfig } from '../config';
 import { PROJECT_ROOT } from '../config/paths';
 import { loadJfleg } from '../adapters/jfleg';
 import { LanguageToolClient } from '../adapters/languagetool';
+import { ensembleGleu } from '../activities/cpu';
 import { EnsembleCorrector } from '../core/engines/ensemble';
 import { BASE_FEATURES } from '../core/engines/features';
 import { loadScorer } from '../core/engines/scorer';
@@ -135,12 +136,6 @@ const results: string[] = [];
 const thresholdRows: string[] = [];
 const thresholds = process.env.THRESHOLDS?.split(',').map(Number);
 
-/** The ensemble's GLEU on validation pairs (sources → targets), as the train stage compares a scorer with the prior. */
-async function validGleu(e: EnsembleCorrector, valid: LabelledPair[]): Promise<number> {
-  const hyps: string[] = [];
-  for (const p of valid) hyps.push(tokenize((await e.correct(p.source)).corrected));
-  return gleuCorpus({ sources: valid.map((p) => tokenize(p.source)), references: [valid.map((p) => tokenize(p.target))], hypotheses: hyps }).gleu;
-}
 for (const n of sizes) {
   const split = Math.floor(n * 0.85);
   const files = { train: path.join(work, `train-${n}.jsonl`), valid: path.join(work, `valid-${n}.jsonl`), base: path.join(work, 'base.json'), out: path.join(work, `scorer-${n}.json`) };
@@ -158,18 +153,14 @@ for (const n of sizes) {
   await trained.close();
   if (thresholds) {
     const valid = pairs.slice(split, n);
-    const prior = new EnsembleCorrector({ languagetool: lt });
-    await prior.init();
-    const priorValid = await validGleu(prior, valid);
-    await prior.close();
+    // the train stage's own measure (activities/cpu.ts), with the prior and at each threshold
+    const priorValid = await ensembleGleu(valid, { languagetoolUrl: url, patterns: null, scorer: null });
     const byThreshold: { t: number; g: number; file: string }[] = [];
     for (const t of thresholds) {
+      const scorer = JSON.stringify({ ...model, threshold: t });
       const file = path.join(work, `scorer-${n}-t${t}.json`);
-      writeFileSync(file, JSON.stringify({ ...model, threshold: t }));
-      const e = new EnsembleCorrector({ languagetool: lt, scorer: loadScorer(file) });
-      await e.init();
-      byThreshold.push({ t, g: await validGleu(e, valid), file });
-      await e.close();
+      writeFileSync(file, scorer);
+      byThreshold.push({ t, g: await ensembleGleu(valid, { languagetoolUrl: url, patterns: null, scorer }), file });
     }
     const best = byThreshold.reduce((a, b) => (b.g > a.g ? b : a));
     const e = new EnsembleCorrector({ languagetool: lt, scorer: loadScorer(best.file) });

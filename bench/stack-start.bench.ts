@@ -13,8 +13,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BUILD_DIR, PGLITE_SERVER, PGLITE_TEMPLATES, PROJECT_ROOT, SERVE_MAIN, WORKER_MAIN } from '../config/paths';
-import { freePort, httpOk, nodeProgram, portFree } from '../ops/stack/process';
+import { PGLITE_SERVER, PGLITE_TEMPLATES, PROJECT_ROOT } from '../config/paths';
+import { freePort, httpOk, nodeProgram, portFree, programArgs } from '../ops/stack/process';
 import { stackEnv, startTestStack } from '../test/support/stack';
 import { machine } from './machine';
 
@@ -64,10 +64,8 @@ try {
     for (const from of ['source', 'build'] as const) {
       const apiPort = await freePort();
       const env = { ...process.env, ...stackEnv(ts.config, { API_PORT: String(apiPort), ENGINE_THREADS: '2', WORKER_METRICS_PORT: '0' }) };
-      const api = from === 'build' ? [path.join(BUILD_DIR, 'serve.js')] : ['--import', 'tsx', SERVE_MAIN];
-      record(`serving API to /readyz, from ${from}`, await startCost(api, env, () => httpOk(`http://127.0.0.1:${apiPort}/readyz`)));
-      const worker = from === 'build' ? [path.join(BUILD_DIR, 'worker.js'), 'cpu'] : ['--import', 'tsx', WORKER_MAIN, 'cpu'];
-      record(`CPU worker to polling, from ${from}`, await startCost(worker, env, async (_c, out) => out().includes('polling')));
+      record(`serving API to /readyz, from ${from}`, await startCost(programArgs('serve', from), env, () => httpOk(`http://127.0.0.1:${apiPort}/readyz`)));
+      record(`CPU worker to polling, from ${from}`, await startCost(programArgs('worker', from, ['cpu']), env, async (_c, out) => out().includes('polling')));
     }
   }
 } finally {

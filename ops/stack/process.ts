@@ -159,16 +159,25 @@ export function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The project's long-running Node programs. */
+export type NodeProgram = 'serve' | 'worker';
+
+/** Node's arguments for a program: its entry in the compiled build (dist/cli), or its source through tsx. */
+export function programArgs(program: NodeProgram, from: 'build' | 'source', args: readonly string[] = []): string[] {
+  if (from === 'build') return [path.join(BUILD_DIR, `${program}.js`), ...args];
+  return ['--import', 'tsx', program === 'serve' ? SERVE_MAIN : WORKER_MAIN, ...args];
+}
+
 /**
  * Node's arguments for one of the project's long-running programs (the serving API, the worker):
- * its entry in the compiled build when the build is current (scripts/ensure-build.sh builds it when
- * a source is newer: a few milliseconds when nothing changed), else its source through tsx. From
+ * from the compiled build when the build is current (scripts/ensure-build.sh builds it when a
+ * source is newer: a few milliseconds when nothing changed), else from source through tsx. From
  * the build a process and each of its engine threads start ~3 CPU-s cheaper.
  */
-export function nodeProgram(program: 'serve' | 'worker', args: readonly string[] = []): string[] {
-  const built = path.join(BUILD_DIR, `${program}.js`);
-  if (process.env.CORRECTLY_FROM_SOURCE !== '1' && spawnSync('bash', [ENSURE_BUILD], { stdio: 'ignore' }).status === 0 && existsSync(built)) return [built, ...args];
-  return ['--import', 'tsx', program === 'serve' ? SERVE_MAIN : WORKER_MAIN, ...args];
+export function nodeProgram(program: NodeProgram, args: readonly string[] = []): string[] {
+  const built = programArgs(program, 'build', args);
+  if (process.env.CORRECTLY_FROM_SOURCE !== '1' && spawnSync('bash', [ENSURE_BUILD], { stdio: 'ignore' }).status === 0 && existsSync(built[0])) return built;
+  return programArgs(program, 'source', args);
 }
 
 /** A free TCP port chosen by the OS (for tests and for servers that need a side port). */
