@@ -17,6 +17,7 @@
  */
 import nlp from 'compromise';
 import { zipf } from '../text/frequency';
+import { commonMisspelling } from '../text/misspellings';
 import { type Token, tokenizeWithOffsets } from '../text/tokenize';
 import type { EditType } from './types';
 
@@ -527,10 +528,102 @@ const roleNounArticle: Rule = (c) => {
   return out;
 };
 
+/**
+ * Introductory linking phrases that style guides set off with a comma (Swan, "Practical English
+ * Usage", discourse markers; the Purdue OWL's list of transitions) and that Korean writers, whose
+ * language marks them with a particle instead, often leave bare: "For example many people…",
+ * "In my opinion it is…". Conjunctive adverbs (however, therefore, moreover…) are LanguageTool's
+ * SENT_START_CONJUNCTIVE_LINKING_ADVERB_COMMA; these are the phrases and ordinals it leaves out.
+ * Each entry: the phrase's words, and the words after it that mean it is not introductory here
+ * ("In addition to…", "As a result of…", "Of course not").
+ */
+const INTRODUCTORY_PHRASES: [string[], Set<string>][] = ([
+  ['for example'], ['for instance'], ['in my opinion'], ['in my view'], ['in my experience'], ['in addition', 'to'],
+  ['in conclusion'], ['in contrast', 'to with'], ['in fact'], ['in general'], ['in other words'], ['in short'],
+  ['in summary'], ['in particular'], ['on the other hand'], ['on the contrary'], ['as a result', 'of'],
+  ['as a matter of fact'], ['of course', 'not'], ['to sum up'], ['to begin with'], ['first of all'],
+  ['at the same time'], ['by the way'], ['in the end', 'of'], ['in this case'], ['in that case'],
+  ['firstly'], ['secondly'], ['thirdly'], ['lastly'], ['unfortunately'], ['fortunately'], ['surprisingly'],
+  ['interestingly'], ['personally'], ['nowadays'],
+] as const).map(([phrase, not]) => [phrase.split(' '), new Set(((not as string | undefined) ?? '').split(' ').filter(Boolean))]);
+
+/** "First", "Second", "Third" open a list only before a clause ("Second, the amount…"; not "Second place"). */
+const ORDINALS = new Set(['first', 'second', 'third']);
+const CLAUSE_OPENERS = new Set([...SUBJECT_PRONOUNS, 'there', 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
+
+/** "For example many people…" → "For example, many people…": a comma after an introductory phrase at a sentence's start. */
+const introductoryComma: Rule = (c) => {
+  // the phrase opens the sentence, or follows a leading "And" / "But"
+  const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
+  let words = 0;
+  for (const [phrase, notBefore] of INTRODUCTORY_PHRASES) {
+    if (phrase.every((w, k) => c.low[at + k] === w) && !notBefore.has(c.low[at + phrase.length])) { words = phrase.length; break; }
+  }
+  if (!words && ORDINALS.has(c.low[at]) && CLAUSE_OPENERS.has(c.low[at + 1])) words = 1;
+  if (!words) return [];
+  const last = at + words - 1;
+  const next = c.low[last + 1];
+  // a clause must follow (at least two words), and nothing that already separates the phrase
+  if (!next || !/^[a-z]/.test(next) || next === 'and' || next === 'or' || c.low.length - (last + 1) < 3) return [];
+  const phrase = c.tokens.slice(at, last + 1).map((t) => t.text).join(' ');
+  return [{ rule: 'LEARNER_INTRODUCTORY_COMMA', type: 'punctuation', start: c.tokens[last].end, end: c.tokens[last].end, after: ',', message: `"${phrase}" introduces the sentence: a comma follows it.`, prior: 0.8 }];
+};
+
+/** The rule id of a common misspelling's known correction (the spelling competition lets it win). */
+export const KNOWN_MISSPELLING_RULE = 'LEARNER_COMMON_MISSPELLING';
+
+/**
+ * Alone, below the ensemble's threshold: "critic" is a word whatever the list says. Where a spell
+ * checker flags the word, the prior scorer lets the list's correction win the spelling choice.
+ */
+const KNOWN_MISSPELLING_PRIOR = 0.4;
+
+/** "teached", "alot", "familys" → "taught", "a lot", "families": a common misspelling with one known correction (../text/misspellings). */
+const knownMisspelling: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  c.tokens.forEach((t, i) => {
+    // an uncountable noun made plural ("advices") is its own rule, with its own explanation
+    const right = /^[A-Za-z]+$/.test(t.text) && !(c.low[i] in UNCOUNTABLE_PLURALS) ? commonMisspelling(t.text) : undefined;
+    if (!right) return;
+    out.push(edit(c, i, i, caseLike(t.text, right), KNOWN_MISSPELLING_RULE, 'spelling', `"${t.text}" is a common misspelling of "${right}".`, KNOWN_MISSPELLING_PRIOR));
+  });
+  return out;
+};
+
+/** Words that open an adverbial clause; its end is marked by a comma before the main clause. */
+const SUBORDINATORS = new Set(['if', 'when', 'although', 'though', 'because', 'since', 'while', 'before', 'after', 'once', 'unless', 'whenever']);
+/** Verbs whose object can be a clause without "that" ("If you think you are…", "When I told him he…"): a pronoun after them starts no main clause. */
+const CLAUSE_TAKING = /^(think|thought|thinks|know|knew|knows|known|believe|believed|believes|say|said|says|tell|told|tells|hope|hoped|hopes|feel|felt|feels|find|found|finds|see|saw|sees|seen|hear|heard|hears|mean|meant|means|guess|guessed|suppose|supposed|realize|realized|realise|realised|notice|noticed|understand|understood|remember|remembered|forget|forgot|wish|wished|show|showed|shown|shows|promise|promised|ask|asked|asks|teach|taught|learn|learned|learnt|decide|decided|explain|explained|agree|agreed|doubt|imagine|imagined|expect|expected|prove|proved|worry|worried|sure|afraid|glad|sorry|happy|surprised)$/;
+
+/**
+ * "If you want a product you give…" → "If you want a product, you give…": an adverbial clause at
+ * the start of a sentence ends with a comma. The main clause is found only where it cannot be
+ * anything else: a subject pronoun and a verb right after a noun, adjective or adverb, with no
+ * clause-taking verb before it in the opening clause, and no comma anywhere in the sentence.
+ */
+const openingClauseComma: Rule = (c) => {
+  const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
+  const opener = c.low[at] === 'even' && (c.low[at + 1] === 'if' || c.low[at + 1] === 'though') ? at + 1 : at;
+  if (!SUBORDINATORS.has(c.low[opener]) || c.low.includes(',') || c.low.includes(';')) return [];
+  for (let i = opener + 3; i + 1 < c.low.length; i++) {
+    if (CLAUSE_TAKING.test(c.low[i - 1]) || c.low[i - 1] === 'that') return []; // "If you think you…"
+    if (!SUBJECT_PRONOUNS.has(c.low[i]) && c.low[i] !== 'there') continue;
+    const before = c.tags(i - 1);
+    const after = c.tags(i + 1);
+    const endsClause = (before.has('Noun') && !before.has('Pronoun')) || before.has('Adjective') || before.has('Adverb');
+    if (!endsClause || before.has('Preposition') || before.has('Determiner') || before.has('Conjunction')) return [];
+    if (!(after.has('Verb') || after.has('Modal') || after.has('Copula') || after.has('Auxiliary'))) return [];
+    const last = c.tokens[i - 1];
+    return [{ rule: 'LEARNER_OPENING_CLAUSE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The clause "${c.tokens.slice(opener, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
+  }
+  return [];
+};
+
 const RULES: Rule[] = [
   uncountablePlural, oneOfSingular, monthYearPreposition, marryWith, enterInto, arriveTo, discussAbout,
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
+  introductoryComma, openingClauseComma, knownMisspelling,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */

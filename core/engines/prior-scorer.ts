@@ -9,12 +9,14 @@
  *    lint that offers several different fixes is less sure of each;
  *  - agreement between systems multiplies the evidence: 1 − Π (1 − reliability);
  *  - for a misspelt word, the suggestions of every system compete on one scale (weighted edit
- *    distance + word surprisal, see ./spelling), and only the best is a candidate;
+ *    distance + word surprisal, see ./spelling), and only the best is a candidate, unless the list
+ *    of common misspellings names the word meant ("teached" → "taught", not the nearer "reached");
  *  - a learned pattern is as reliable as the lower bound of its precision in training, a learner
  *    rule as its author's prior (./learner-rules).
  */
 import { supportBySystem, type Cluster, type EditOption, type EditScorer } from './merge';
 import { type Candidate } from './candidates';
+import { KNOWN_MISSPELLING_RULE } from './learner-rules';
 import { DEFAULT_SPELLING_RANK, spellingCost } from './spelling';
 
 export const HARPER_KIND: Record<string, number> = {
@@ -93,6 +95,7 @@ export function combine(reliabilities: number[]): number {
  */
 const LISTED_BY_BOTH = 0.5;
 
+
 /**
  * A Harper lint that offers several different fixes for one place is less sure of each ("arrived
  * to" → "at" or "in": it cannot tell). LanguageTool's rule authors order their replacements, so
@@ -109,22 +112,25 @@ export class PriorScorer implements EditScorer {
   readonly threshold = 0.5;
 
   scoreCluster(_text: string, cluster: Cluster): number[] {
-    const spelling = cluster.options.map((o) => o.support.some(isSpellingCandidate));
+    const flaggedBy = new Set(cluster.options.flatMap((o) => o.support.filter(isSpellingCandidate).map((c) => c.system)));
+    // the list of common misspellings names the word meant, but only for a word a spell checker
+    // flags: "critic" is a word, whatever the list says
+    const known = cluster.options.map((o) => flaggedBy.size > 0 && o.support.some((c) => c.rule === KNOWN_MISSPELLING_RULE));
+    const spelling = cluster.options.map((o, i) => known[i] || o.support.some(isSpellingCandidate));
     // among the spelling suggestions for one word, only the cheapest competes
     let best = -1;
     let bestCost = Infinity;
     cluster.options.forEach((o, i) => {
       if (!spelling[i]) return;
       const listedBy = new Set(o.support.filter(isSpellingCandidate).map((c) => c.system)).size;
-      const cost = spellingCost(o.before.trim(), o.after.trim(), DEFAULT_SPELLING_RANK) - (listedBy > 1 ? LISTED_BY_BOTH : 0) + i * 1e-9;
+      const cost = known[i] ? -Infinity : spellingCost(o.before.trim(), o.after.trim(), DEFAULT_SPELLING_RANK) - (listedBy > 1 ? LISTED_BY_BOTH : 0) + i * 1e-9;
       if (cost < bestCost) {
         bestCost = cost;
         best = i;
       }
     });
-    const flaggedBy = new Set(cluster.options.flatMap((o) => o.support.filter(isSpellingCandidate).map((c) => c.system)));
     return cluster.options.map((o, i) => {
-      const others = [...supportBySystem(withoutSpelling(o)).values()].map(candidateReliability);
+      const others = [...supportBySystem(withoutSpelling(o)).values()].filter((c) => c.rule !== KNOWN_MISSPELLING_RULE).map(candidateReliability);
       if (spelling[i]) {
         if (i !== best) return combine(others) * LATER_RANK;
         return combine([flaggedBy.size > 1 ? SPELLING_BOTH : SPELLING_ONE, ...others]);

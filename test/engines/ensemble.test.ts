@@ -4,7 +4,7 @@
  * explanations. Each unit is checked on hand-made input, the whole on sentences.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Candidate, editKey, harperCandidates, languageToolCandidates, minimise } from '../../core/engines/candidates';
+import { type Candidate, editKey, harperCandidates, languageToolCandidates, learnerCandidates, minimise } from '../../core/engines/candidates';
 import { EnsembleCorrector } from '../../core/engines/ensemble';
 import { HarperCorrector, lintEditType, type RawLint } from '../../core/engines/harper';
 import { LanguageToolClient, LanguageToolError, type LanguageToolMatch } from '../../adapters/languagetool';
@@ -57,6 +57,18 @@ describe('candidate edits', () => {
     expect(applied).toHaveLength(1);
     expect(applyEdits(text, applied)).toBe("He doesn't like it.");
     expect(editKey(applied[0])).toBe(editKey(does));
+  });
+
+  it("a common misspelling's known correction wins the spelling choice, but only where a spell checker flags the word", () => {
+    const text = 'He teached me.';
+    const spell = languageToolCandidates(text, [match({ rule: 'MORFOLOGIK_RULE_EN_US', ruleId: 'MORFOLOGIK_RULE_EN_US', category: 'TYPOS', start: 3, end: 10, replacements: ['reached', 'teaches', 'taught'] })]);
+    const known = learnerCandidates(text);
+    expect(known.map((c) => [c.rule, c.after])).toEqual([['LEARNER_COMMON_MISSPELLING', 'taught']]);
+    // by distance alone the spell checker's nearest word wins
+    expect(applyEdits(text, selectEdits(text, clusterCandidates(text, spell), new PriorScorer()).applied)).toBe('He reached me.');
+    expect(applyEdits(text, selectEdits(text, clusterCandidates(text, [...spell, ...known]), new PriorScorer()).applied)).toBe('He taught me.');
+    // unflagged, the list alone changes nothing
+    expect(selectEdits(text, clusterCandidates(text, known), new PriorScorer()).applied).toEqual([]);
   });
 
   it('style advice from one system alone is not applied; a second opinion makes it', () => {

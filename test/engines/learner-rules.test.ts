@@ -45,6 +45,14 @@ describe('learner rules', () => {
     ['What time it is now?', 'What time is it now?', 'LEARNER_QUESTION_ORDER'],
     ['Although it rained, but we played soccer.', 'Although it rained, we played soccer.', 'LEARNER_DOUBLE_CONJUNCTION'],
     ['I very like Korean food.', 'I really like Korean food.', 'LEARNER_VERY_VERB'],
+    ['For example many students study English.', 'For example, many students study English.', 'LEARNER_INTRODUCTORY_COMMA'],
+    ['In my opinion it is too expensive.', 'In my opinion, it is too expensive.', 'LEARNER_INTRODUCTORY_COMMA'],
+    ['But on the other hand the food was good.', 'But on the other hand, the food was good.', 'LEARNER_INTRODUCTORY_COMMA'],
+    ['Second we need more time.', 'Second, we need more time.', 'LEARNER_INTRODUCTORY_COMMA'],
+    ['If you want a good job you must study hard.', 'If you want a good job, you must study hard.', 'LEARNER_OPENING_CLAUSE_COMMA'],
+    ['When I was young I lived in Busan.', 'When I was young, I lived in Busan.', 'LEARNER_OPENING_CLAUSE_COMMA'],
+    ['My teacher teached me a lot.', 'My teacher taught me a lot.', 'LEARNER_COMMON_MISSPELLING'],
+    ['Untill then I will wait.', 'Until then I will wait.', 'LEARNER_COMMON_MISSPELLING'],
     ['I have to make my homework now.', 'I have to do my homework now.', 'LEARNER_DO_HOMEWORK'],
   ])('%s → %s', (text, want, rule) => {
     expect(rules(text)).toEqual([rule]);
@@ -76,6 +84,21 @@ describe('learner rules', () => {
     'My friends work at the same company.',
     'We look forward to the meeting.',
     'It is May 5 today.',
+    // introductory phrases and clauses that are not, or already have their comma
+    'In addition to math, I study English.',
+    'As a result of the rain, the game was cancelled.',
+    'Of course not everyone agrees.',
+    'Second place is not bad.',
+    'First of all, thank you.',
+    'For example, many students study English.',
+    'In the end of the movie the hero dies.',
+    'If you think you are right you should say so.',
+    'When I told the teacher he was angry.',
+    'If it rains we will stay home.',
+    'Because I know you are busy I will call later.',
+    'When he was young, he lived in Busan and he liked it.',
+    // a word the list calls a misspelling but English knows
+    'He is a harsh critic of the plan.',
     // each once changed a correct text of the seed data (see the test below)
     'Anyone know a good place for brunch nearby?',
     'I have presented my findings at several international conferences, including one in Vienna last year.',
