@@ -4,14 +4,15 @@
  * misspellings, CC BY-SA 4.0; a dev dependency), each misspelling with one correction that is a
  * common word (Zipf ≥ 3.5), drawn with a fixed seed. Each word is checked in the frame
  * "I think ___ is here." by Harper and LanguageTool; a rule picks one suggestion from their union.
- *   npx tsx bench/spelling.bench.ts        (needs LANGUAGETOOL_URL or starts a LanguageTool server)
+ *   npx tsx bench/spelling.bench.ts        (uses LANGUAGETOOL_URL or starts a LanguageTool server)
+ *   ZIPF=1,3.5 npx tsx bench/spelling.bench.ts   (misspellings of rarer words)
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HarperCorrector } from '../core/engines/harper';
 import { LanguageToolClient } from '../adapters/languagetool';
-import { DEFAULT_SPELLING_RANK, spellingCost } from '../core/engines/spelling';
+import { DEFAULT_SPELLING_RANK, spellingCost, weightedDistance } from '../core/engines/spelling';
 import { mulberry32 } from '../core/random';
 import { zipf } from '../core/text/frequency';
 import { languagetoolServer } from './languagetool';
@@ -20,13 +21,15 @@ import { machine } from './machine';
 // The package exports only its cspell config; the word list lies beside it.
 const pkgDir = path.dirname(createRequire(import.meta.url).resolve('@cspell/dict-en-common-misspellings'));
 const dict = JSON.parse(readFileSync(path.join(pkgDir, 'dict/dict-en.json'), 'utf8')) as { dictionaryDefinitions: { suggestWords: string[] }[] };
+// ZIPF=1,3.5 draws misspellings of rarer words instead (the default: common words, Zipf ≥ 3.5)
+const [ZIPF_FROM, ZIPF_TO] = (process.env.ZIPF ?? '3.5,99').split(',').map(Number);
 const pairs = dict.dictionaryDefinitions[0].suggestWords
   .map((l) => l.split('->'))
-  .filter(([m, c]) => c && !c.includes(',') && /^[a-z]{4,}$/.test(m) && /^[a-z]+$/.test(c) && zipf(c) >= 3.5 && zipf(m) === 0);
+  .filter(([m, c]) => c && !c.includes(',') && /^[a-z]{4,}$/.test(m) && /^[a-z]+$/.test(c) && zipf(c) >= ZIPF_FROM && zipf(c) < ZIPF_TO && zipf(m) === 0);
 const rand = mulberry32(7);
 const sample = pairs.map((p) => [rand(), p] as const).sort((a, b) => a[0] - b[0]).slice(0, 800).map((x) => x[1]);
 
-const { url, stop } = await languagetoolServer();
+const { url, stop } = process.env.LANGUAGETOOL_URL ? { url: process.env.LANGUAGETOOL_URL, stop: async () => {} } : await languagetoolServer();
 
 const lt = new LanguageToolClient(url);
 const harper = new HarperCorrector();
@@ -55,7 +58,30 @@ const rules: [string, (r: Row) => string][] = [
   ['the right word is among the suggestions (ceiling)', (r) => ([...r.lt, ...r.harper].includes(r.cor) ? r.cor : '')],
 ];
 console.log(`# Spelling choice  (${machine()})\n`);
-console.log(`${rows.length} misspellings of common words (of ${pairs.length} eligible in the cspell list).\n`);
+console.log(`${rows.length} misspellings of words of Zipf ${ZIPF_FROM}–${ZIPF_TO} (of ${pairs.length} eligible in the cspell list).\n`);
 console.log('| rule | right |');
 console.log('| --- | --- |');
 for (const [name, f] of rules) console.log(`| ${name} | ${((100 * rows.filter((r) => f(r) === r.cor).length) / rows.length).toFixed(1)}% |`);
+
+// Precision first: leave a word alone when its best suggestion is far from it. What a distance
+// limit costs in right picks and saves in wrong ones (a wrong word is worse than none).
+const ensemblePick = byCost(0.5);
+console.log('\n| best suggestion kept when | right | wrong | left alone |');
+console.log('| --- | --- | --- | --- |');
+const limits: [string, (mis: string, w: string) => boolean][] = [
+  ['no limit', () => true],
+  ...[3, 2.5, 2].map((d) => [`distance ≤ ${d}`, (mis: string, w: string) => weightedDistance(mis, w, DEFAULT_SPELLING_RANK) <= d] as [string, (mis: string, w: string) => boolean]),
+  ...[2, 2.5, 3].map((z) => [`Zipf of the word ≥ ${z}`, (_mis: string, w: string) => zipf(w) >= z] as [string, (mis: string, w: string) => boolean]),
+];
+for (const [name, keep] of limits) {
+  let right = 0;
+  let wrong = 0;
+  for (const r of rows) {
+    const w = ensemblePick(r);
+    if (w === '\u0000' || !keep(r.mis, w)) continue;
+    if (w === r.cor) right++;
+    else wrong++;
+  }
+  const pct = (n: number) => `${((100 * n) / rows.length).toFixed(1)}%`;
+  console.log(`| ${name} | ${pct(right)} | ${pct(wrong)} | ${pct(rows.length - right - wrong)} |`);
+}

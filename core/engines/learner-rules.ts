@@ -169,7 +169,7 @@ const ROLE_NOUNS = new Set([
   'police officer', 'firefighter', 'president', 'volunteer', 'vegetarian', 'doctor', 'freshman', 'sophomore', 'teenager', 'genius', 'hero',
 ]);
 /** Nouns that make a compound with a role noun ("university student", "high school teacher"). */
-const ROLE_MODIFIERS = new Set(['university', 'college', 'school', 'high', 'middle', 'elementary', 'graduate', 'english', 'math', 'science', 'music', 'art', 'computer', 'office', 'factory', 'exchange', 'soccer', 'baseball', 'tennis', 'piano', 'bus', 'taxi', 'truck', 'korean', 'famous', 'good', 'great', 'kind', 'nice', 'honest', 'new', 'young', 'old', 'smart', 'diligent', 'hardworking', 'lazy', 'best', 'big', 'small', 'strict', 'friendly', 'busy', 'careful', 'excellent', 'talented', 'handsome', 'beautiful', 'tall', 'short', 'funny', 'brave', 'rich', 'poor', 'popular', 'professional', 'international']);
+const ROLE_MODIFIERS = new Set(['university', 'college', 'school', 'high', 'middle', 'elementary', 'graduate', 'english', 'math', 'science', 'music', 'art', 'computer', 'office', 'factory', 'exchange', 'soccer', 'baseball', 'tennis', 'piano', 'bus', 'taxi', 'truck', 'korean', 'famous', 'good', 'great', 'kind', 'nice', 'honest', 'new', 'young', 'old', 'smart', 'diligent', 'hardworking', 'lazy', 'big', 'small', 'strict', 'friendly', 'busy', 'careful', 'excellent', 'talented', 'handsome', 'beautiful', 'tall', 'short', 'funny', 'brave', 'rich', 'poor', 'popular', 'professional', 'international']);
 
 /** "an" before a vowel sound: "an honest man", "a university student", "a one-way ticket". */
 export function indefiniteArticle(word: string): 'a' | 'an' {
@@ -569,6 +569,40 @@ const introductoryComma: Rule = (c) => {
   return [{ rule: 'LEARNER_INTRODUCTORY_COMMA', type: 'punctuation', start: c.tokens[last].end, end: c.tokens[last].end, after: ',', message: `"${phrase}" introduces the sentence: a comma follows it.`, prior: 0.8 }];
 };
 
+/** Words after which a superlative noun phrase needs "the": "is best player", "one of most famous city". */
+const BEFORE_SUPERLATIVE = new Set(['of', 'is', 'are', 'was', 'were', 'am', 'be', 'been', 'become', 'becomes', 'became']);
+
+/**
+ * "He is best player", "one of most beautiful city", "Most important thing is…" → "the best
+ * player", "the most beautiful city", "The most important thing": a superlative before a noun
+ * takes "the" (Korean has no articles; Swan & Smith list this among the commonest article errors).
+ * Only before a singular noun ("Most important decisions are…" can mean most of them) or in "one
+ * of most … places"; "It is best to wait" has no noun.
+ */
+const superlativeArticle: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    const prev = i === 0 ? null : c.low[i - 1];
+    if (prev !== null && !BEFORE_SUPERLATIVE.has(prev)) continue;
+    // "best", "worst", "biggest"; or "most" / "least" and an adjective
+    let noun: number;
+    if (c.low[i] === 'best' || c.low[i] === 'worst' || (c.tags(i).has('Superlative') && /est$/.test(c.low[i]))) noun = i + 1;
+    else if ((c.low[i] === 'most' || c.low[i] === 'least') && c.tags(i + 1).has('Adjective')) noun = i + 2;
+    else continue;
+    const t = c.tags(noun);
+    // a plural noun only in "one of (the) most … places"
+    const oneOf = i >= 2 && c.low[i - 2] === 'one';
+    if (!(t.has('Singular') || (oneOf && t.has('Plural'))) || t.has('Pronoun') || t.has('ProperNoun') || t.has('Adjective')) continue;
+    // at a sentence's start, only "Most important thing is…": "Best day ever!" is a title, not an error
+    if (i === 0 && !(c.low[i] === 'most' && (c.tags(noun + 1).has('Verb') || c.tags(noun + 1).has('Copula')))) continue;
+    const first = c.tokens[i];
+    const article = i === 0 ? 'The ' : 'the ';
+    const replaced = i === 0 ? first.text.toLowerCase() : first.text;
+    out.push({ rule: 'LEARNER_SUPERLATIVE_THE', type: 'article', start: first.start, end: first.end, after: article + replaced, message: `A superlative before a noun takes "the": "the ${c.tokens.slice(i, noun + 1).map((x) => x.text.toLowerCase()).join(' ')}".`, prior: 0.8 });
+  }
+  return out;
+};
+
 /** The rule id of a common misspelling's known correction (the spelling competition lets it win). */
 export const KNOWN_MISSPELLING_RULE = 'LEARNER_COMMON_MISSPELLING';
 
@@ -623,7 +657,7 @@ const RULES: Rule[] = [
   uncountablePlural, oneOfSingular, monthYearPreposition, marryWith, enterInto, arriveTo, discussAbout,
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
-  introductoryComma, openingClauseComma, knownMisspelling,
+  introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */

@@ -2,7 +2,7 @@
  * Precision first: a wrong edit costs a learner more than a missed one. These checks veto
  * candidate edits that a grammar checker proposes but a teacher would not make:
  *  - nothing inside a placeholder ([EMAIL], [PHONE]…), a URL, an email address, a domain or file
- *    name, or a token with digits (B204, 9:30, 2019) is changed;
+ *    name, a token with digits (B204, 9:30, 2019) or an abbreviation (etc., e.g., Mr.) is changed;
  *  - spelling fixes leave alone acronyms (KAIST, KTX), mixed-case words (GitHub, iPhone),
  *    capitalised words in mid-sentence (proper nouns: Minsu, Yonsei) and capitalised words that
  *    read as romanised Korean anywhere (Jiwoo, Seoyeon at the start of a sentence), and lower-case
@@ -31,6 +31,8 @@ export function protectedSpans(text: string): { start: number; end: number; kind
   add(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, 'email');
   add(/\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|io|ai|co|kr|jp|cn|uk|de|fr|me|app|dev|info|biz|txt|pdf|docx?|xlsx?|pptx?|png|jpe?g|gif|csv|json|html?|zip|mp[34])\b/gi, 'domain');
   add(/[\p{L}\p{N}]*\p{N}[\p{L}\p{N}:.,/-]*/gu, 'number');
+  // spell checkers do not all know them: "etc." → "enc."
+  add(/\b(?:etc|e\.g|i\.e|vs|a\.m|p\.m|Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St)\./g, 'abbreviation');
   return spans;
 }
 
@@ -46,10 +48,13 @@ export function looksRomanisedKorean(word: string): boolean {
 
 const WORD = /[\p{L}\p{N}'’]+/gu;
 
-/** Start offsets of the sentences in a text (after . ! ? and at the beginning). */
+/** Titles and abbreviations whose period ends no sentence: "Mr. Bacchan" is a name, not a sentence's first word. */
+const NO_SENTENCE_END = /\b(?:Mr|Mrs|Ms|Dr|Prof|Jr|Sr|St|vs|e\.g|i\.e)\.$/;
+
+/** Whether offset `at` starts a sentence (the text's start, or after . ! ? that is not an abbreviation's). */
 function isSentenceStart(text: string, at: number): boolean {
   const before = text.slice(0, at).replace(/["'“‘(\[\s]+$/u, '');
-  return before === '' || /[.!?]$/.test(before);
+  return before === '' || (/[.!?]$/.test(before) && !NO_SENTENCE_END.test(before));
 }
 
 /** The whole word around [start, end) (candidates may cover part of a word or several). */

@@ -62,10 +62,11 @@ export const LANGUAGETOOL_CATEGORY: Record<string, number> = {
 };
 
 /**
- * LanguageTool rules that misfire on learner text, found on our learner suite: LETS_LET turns
- * "Let's going" into "Lets going" (the error is "going").
+ * LanguageTool rules that misfire on learner text: LETS_LET turns "Let's going" into "Lets going"
+ * (the error is "going"; found on our learner suite); FIRST_OF_ALL deletes "of all" from "First of
+ * all", which is standard English, not an error a teacher marks.
  */
-const UNRELIABLE_RULES = new Set(['LETS_LET']);
+const UNRELIABLE_RULES = new Set(['LETS_LET', 'FIRST_OF_ALL']);
 
 /** A suggestion that is not the system's first choice. */
 const LATER_RANK = 0.35;

@@ -97,6 +97,9 @@ describe('precision vetoes', () => {
     expect(why('Room B204 is free.', spell('Room B204 is free.', 'B204', 'B2B'))).toBe('protected_span');
     expect(why('We ate tteokbokki.', spell('We ate tteokbokki.', 'tteokbokki', 'toboggan'))).toBe('korean_word');
     expect(why('We ate kimbap.', spell('We ate kimbap.', 'kimbap', 'IMAP'))).toBe('proper_noun');
+    // a title's period ends no sentence: the name after it is mid-sentence
+    expect(why('He met Mr. Bacchan.', spell('He met Mr. Bacchan.', 'Bacchan', 'Barman'))).toBe('proper_noun');
+    expect(why('Books, films etc. are fun.', spell('Books, films etc. are fun.', 'etc', 'enc'))).toBe('protected_span');
   });
 
   it('a split needs two common words; ordinary misspellings pass', () => {

@@ -51,6 +51,9 @@ describe('learner rules', () => {
     ['Second we need more time.', 'Second, we need more time.', 'LEARNER_INTRODUCTORY_COMMA'],
     ['If you want a good job you must study hard.', 'If you want a good job, you must study hard.', 'LEARNER_OPENING_CLAUSE_COMMA'],
     ['When I was young I lived in Busan.', 'When I was young, I lived in Busan.', 'LEARNER_OPENING_CLAUSE_COMMA'],
+    ['He is best player in our team.', 'He is the best player in our team.', 'LEARNER_SUPERLATIVE_THE'],
+    ['Seoul is one of most beautiful places.', 'Seoul is one of the most beautiful places.', 'LEARNER_SUPERLATIVE_THE'],
+    ['Most important thing is health.', 'The most important thing is health.', 'LEARNER_SUPERLATIVE_THE'],
     ['My teacher teached me a lot.', 'My teacher taught me a lot.', 'LEARNER_COMMON_MISSPELLING'],
     ['Untill then I will wait.', 'Until then I will wait.', 'LEARNER_COMMON_MISSPELLING'],
     ['I have to make my homework now.', 'I have to do my homework now.', 'LEARNER_DO_HOMEWORK'],
@@ -97,6 +100,11 @@ describe('learner rules', () => {
     'If it rains we will stay home.',
     'Because I know you are busy I will call later.',
     'When he was young, he lived in Busan and he liked it.',
+    'Most important decisions are made by the president.',
+    'It is best to wait.',
+    'My best friend is the best player.',
+    'Most people like it.',
+    'At least one student came.',
     // a word the list calls a misspelling but English knows
     'He is a harsh critic of the plan.',
     // each once changed a correct text of the seed data (see the test below)
