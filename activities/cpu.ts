@@ -9,7 +9,7 @@
 import { describe, type Descriptors, FormToneClassifier } from '../core/drift/descriptors';
 import { EnsembleCorrector } from '../core/engines/ensemble';
 import { harperAnswerStore } from '../adapters/answer-store';
-import { LanguageToolClient } from '../adapters/languagetool';
+import { ensembleLanguageTool } from '../adapters/languagetool';
 import { RuleModel, type RuleModelJSON, type TrainingPair, type TrainOptions, trainRuleModel } from '../core/engines/rules';
 import { TrainedScorer } from '../core/engines/scorer';
 import { type LabelledPair, pairRows, type ScorerRow, type WrongEvidence, wrongEditRows } from '../core/engines/scorer-data';
@@ -41,7 +41,7 @@ type EnsembleData = {
  */
 async function withEnsemble<T>(options: EnsembleData, fn: (ensemble: EnsembleCorrector) => Promise<T>): Promise<T> {
   const ensemble = new EnsembleCorrector({
-    languagetool: options.languagetoolUrl ? new LanguageToolClient(options.languagetoolUrl) : null,
+    languagetool: options.languagetoolUrl ? ensembleLanguageTool(options.languagetoolUrl) : null,
     patterns: options.patterns ? RuleModel.fromJSON(options.patterns) : null,
     strict: true,
     harperAnswers: options.answerStoreDir ? harperAnswerStore(options.answerStoreDir) : null,

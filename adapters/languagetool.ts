@@ -5,6 +5,7 @@
  * its protocol. Offsets are UTF-16 code units, like JavaScript strings (Java strings are UTF-16).
  * It is the grammar checker the ensemble's port asks (core/engines/grammar-checker.ts).
  */
+import { ENSEMBLE_LANGUAGETOOL_RULES } from '../core/engines/ensemble';
 import { z } from 'zod';
 import type { GrammarChecker, GrammarMatch } from '../core/engines/grammar-checker';
 
@@ -47,6 +48,8 @@ export interface LanguageToolOptions {
   timeoutMs?: number;
   /** Rules never reported (LanguageTool's `disabledRules`). */
   disabledRules?: readonly string[];
+  /** Rules reported although LanguageTool ships them off (its `enabledRules`, beside the defaults). */
+  enabledRules?: readonly string[];
   /** Most replacements kept per match; default 8. */
   maxReplacements?: number;
 }
@@ -56,6 +59,7 @@ export class LanguageToolClient implements GrammarChecker {
   private readonly language: string;
   private readonly timeoutMs: number;
   private readonly disabledRules: readonly string[];
+  private readonly enabledRules: readonly string[];
   private readonly maxReplacements: number;
   private readonly cache = new Map<string, LanguageToolMatch[]>();
 
@@ -64,6 +68,7 @@ export class LanguageToolClient implements GrammarChecker {
     this.language = opts.language ?? 'en-US';
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.disabledRules = opts.disabledRules ?? [];
+    this.enabledRules = opts.enabledRules ?? [];
     this.maxReplacements = opts.maxReplacements ?? 8;
   }
 
@@ -80,6 +85,7 @@ export class LanguageToolClient implements GrammarChecker {
   private async fetchMatches(text: string, signal?: AbortSignal): Promise<LanguageToolMatch[]> {
     const form = new URLSearchParams({ language: this.language, text });
     if (this.disabledRules.length) form.set('disabledRules', this.disabledRules.join(','));
+    if (this.enabledRules.length) form.set('enabledRules', this.enabledRules.join(','));
     const body = await this.request('/v2/check', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, signal);
     const parsed = checkResponseSchema.safeParse(body);
     if (!parsed.success) throw new LanguageToolError(`LanguageTool at ${this.url} answered an unexpected /v2/check body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
@@ -140,4 +146,9 @@ export class LanguageToolClient implements GrammarChecker {
       throw new LanguageToolError(`LanguageTool at ${this.url}${route} answered non-JSON: ${text.slice(0, 100).replace(/\s+/g, ' ')}`);
     }
   }
+}
+
+/** The client the ensemble asks: LanguageTool's default rules and the ones the ensemble turns on (ENSEMBLE_LANGUAGETOOL_RULES). */
+export function ensembleLanguageTool(url: string, opts: Omit<LanguageToolOptions, 'enabledRules'> = {}): LanguageToolClient {
+  return new LanguageToolClient(url, { ...opts, enabledRules: ENSEMBLE_LANGUAGETOOL_RULES });
 }

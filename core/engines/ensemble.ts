@@ -26,6 +26,24 @@ import { PriorScorer } from './prior-scorer';
 import type { RuleModel } from './rules';
 import { type CorrectOptions, type Correction, type Corrector, DEFAULT_REASON_LANGUAGE } from './types';
 
+/**
+ * LanguageTool rules it ships switched off that the ensemble turns on: grammar rules (and a missing
+ * final period) that flag none of the 1,794 correct texts of the Text Repository nor any correct
+ * control sentence of the learner suites (test/engines/ensemble.test.ts, learner-suite.test.ts).
+ * The LanguageTool client the ensemble asks is `ensembleLanguageTool` (adapters). Left off:
+ * ARTICLE_MISSING and ARTICLE_UNNECESSARY, which change 18 of those correct texts ("Please reply" →
+ * "Please a reply"); APOSTROPHE_S and MISSING_GENITIVE, which guess possessives ("many others
+ * animals" → "many other's animals"); the rules about style and typography.
+ */
+export const ENSEMBLE_LANGUAGETOOL_RULES: readonly string[] = [
+  'CAN_NOT', 'IRREGULAR_PAST_PARTICIPLES', 'QUALITY_PARTITIVE_SINGULAR', 'SINGULAR_NOUN_THAT_PLURAL_VERB', 'HOW_IS_ARE', 'THIS_ALL',
+  'SV_AGREEMENT_CLAUSES_SINGULAR', 'SV_AGREEMENT_CLAUSES_PLURAL', 'WH_PHRASE_AGREEMENT', 'SINGULAR_NOUN_THAT_AGREEMENT',
+  'SINGULAR_THAT_WHICH_WHO_AGREEMENT', 'PLURAL_THAT_WHICH_WHO_AGREEMENT', 'DT_NNS_AGREEMENT', 'GOT_IT_DONE', 'BARE_INFINITIVE_VERB_PRP_VBZ',
+  'LOOK_FORWARD_NOT_FOLLOWED_BY_TO', 'HAD_VBP', 'THE_WORSE_OF', 'DID_FOUND_AMBIGUOUS', 'TELL_X_TO_DO', 'APPLE_A_DAY',
+  'COMPARISONS_AS_ADJECTIVE_AS', 'ITS_JJ_NNSNN', 'TYPO_AN_AND', 'TYPO_ID_IF', 'TYPO_OR_OF', 'TYPO_AS_HAS_WAS',
+  'TYPO_THEY_S', 'VBP_VBP', 'HAVE_NOT_VBG', 'TALK_NO_PREP', 'PUNCT_WH_AGREEMENT', 'VERB_HERE_SINCE', 'ONE_OF_THE_KIND', 'HE_QUESTION', 'PUNCTUATION_PARAGRAPH_END2',
+];
+
 export interface EnsembleOptions {
   /** The Harper corrector whose linter proposes edits (created if absent and closed with the ensemble; null: no Harper). */
   harper?: HarperCorrector | null;

@@ -12,7 +12,7 @@
  * Bad configuration (unknown engine, missing or invalid model) throws EngineConfigError with a
  * one-line message meant for the user.
  */
-import { EnsembleCorrector } from './ensemble';
+import { ENSEMBLE_LANGUAGETOOL_RULES, EnsembleCorrector } from './ensemble';
 import type { GrammarChecker } from './grammar-checker';
 import type { AnswerStore } from './answer-store';
 import { HarperCorrector, type HarperOptions, type RawLint } from './harper';
@@ -103,8 +103,8 @@ function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
 
 /** What the offline engines need from outside the domain: a grammar checker (LanguageTool's client). */
 export interface OfflineEngineDeps {
-  /** The grammar checker at a server URL. */
-  grammarChecker(url: string): GrammarChecker;
+  /** The grammar checker at a server URL, with rules it ships off turned on. */
+  grammarChecker(url: string, opts?: { enabledRules?: readonly string[] }): GrammarChecker;
   /** The server engines use when CreateCorrectorOptions.languagetoolUrl is not given (the config's). */
   grammarCheckerUrl: string | null;
   /** Harper's lints kept by text under a directory (CreateCorrectorOptions.answerStoreDir). */
@@ -114,9 +114,9 @@ export interface OfflineEngineDeps {
 /** The offline engines: harper, ensemble, languagetool (a baseline) and rules. */
 export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEngineDeps): void {
   /** The grammar checker an engine should use: at the URL given, or the default one. */
-  const languagetoolOf = (opts: CreateCorrectorOptions): GrammarChecker | null => {
+  const languagetoolOf = (opts: CreateCorrectorOptions, enabledRules: readonly string[] = []): GrammarChecker | null => {
     const url = opts.languagetoolUrl ?? deps.grammarCheckerUrl;
-    return url ? deps.grammarChecker(url) : null;
+    return url ? deps.grammarChecker(url, { enabledRules }) : null;
   };
   const harperAnswersOf = (opts: CreateCorrectorOptions): AnswerStore<RawLint[]> | null =>
     opts.answerStoreDir && deps.harperAnswers ? deps.harperAnswers(opts.answerStoreDir) : null;
@@ -136,7 +136,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
       const ensemble = new EnsembleCorrector({
         harperOptions: opts.harper,
         harperAnswers: harperAnswersOf(opts),
-        languagetool: languagetoolOf(opts),
+        languagetool: languagetoolOf(opts, ENSEMBLE_LANGUAGETOOL_RULES),
         patterns: patternsOf(opts),
         ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
         modelVersion: opts.modelVersion ?? null,

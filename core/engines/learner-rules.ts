@@ -547,8 +547,8 @@ const INTRODUCTORY_PHRASES: [string[], Set<string>][] = ([
   ['interestingly'], ['personally'], ['nowadays'],
 ] as const).map(([phrase, not]) => [phrase.split(' '), new Set(((not as string | undefined) ?? '').split(' ').filter(Boolean))]);
 
-/** "First", "Second", "Third" open a list only before a clause ("Second, the amount…"; not "Second place"). */
-const ORDINALS = new Set(['first', 'second', 'third']);
+/** Openers that introduce only before a clause: "Second, the amount…" (not "Second place"), "After that, I…" (not "After that meeting"). */
+const BEFORE_A_CLAUSE: string[][] = [['first'], ['second'], ['third'], ['after', 'that']];
 const CLAUSE_OPENERS = new Set([...SUBJECT_PRONOUNS, 'there', 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
 
 /** "For example many people…" → "For example, many people…": a comma after an introductory phrase at a sentence's start. */
@@ -559,7 +559,9 @@ const introductoryComma: Rule = (c) => {
   for (const [phrase, notBefore] of INTRODUCTORY_PHRASES) {
     if (phrase.every((w, k) => c.low[at + k] === w) && !notBefore.has(c.low[at + phrase.length])) { words = phrase.length; break; }
   }
-  if (!words && ORDINALS.has(c.low[at]) && CLAUSE_OPENERS.has(c.low[at + 1])) words = 1;
+  for (const phrase of BEFORE_A_CLAUSE) {
+    if (!words && phrase.every((w, k) => c.low[at + k] === w) && CLAUSE_OPENERS.has(c.low[at + phrase.length])) words = phrase.length;
+  }
   if (!words) return [];
   const last = at + words - 1;
   const next = c.low[last + 1];

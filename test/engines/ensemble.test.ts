@@ -3,11 +3,14 @@
  * for the run by test/support/global-languagetool.ts), one merge step, precision vetoes and
  * explanations. Each unit is checked on hand-made input, the whole on sentences.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PROJECT_ROOT } from '../../config/paths';
 import { type Candidate, editKey, harperCandidates, languageToolCandidates, learnerCandidates, minimise } from '../../core/engines/candidates';
-import { EnsembleCorrector } from '../../core/engines/ensemble';
+import { ENSEMBLE_LANGUAGETOOL_RULES, EnsembleCorrector } from '../../core/engines/ensemble';
 import { HarperCorrector, lintEditType, type RawLint } from '../../core/engines/harper';
-import { LanguageToolClient, LanguageToolError, type LanguageToolMatch } from '../../adapters/languagetool';
+import { ensembleLanguageTool, LanguageToolClient, LanguageToolError, type LanguageToolMatch } from '../../adapters/languagetool';
 import { clusterCandidates, selectEdits, supportBySystem } from '../../core/engines/merge';
 import { looksRomanisedKorean, protectedSpans, veto } from '../../core/engines/precision';
 import { PriorScorer } from '../../core/engines/prior-scorer';
@@ -131,7 +134,7 @@ describe('explanations', () => {
 describe('EnsembleCorrector with a real LanguageTool server', () => {
   let ensemble: EnsembleCorrector;
   beforeAll(async () => {
-    ensemble = new EnsembleCorrector({ languagetool: new LanguageToolClient(inject('languagetoolUrl')) });
+    ensemble = new EnsembleCorrector({ languagetool: ensembleLanguageTool(inject('languagetoolUrl')) });
     await ensemble.init();
   });
   afterAll(async () => {
@@ -173,6 +176,22 @@ describe('EnsembleCorrector with a real LanguageTool server', () => {
     expect(await new LanguageToolClient(inject('languagetoolUrl')).healthy()).toBe(true);
     expect(await new LanguageToolClient('http://127.0.0.1:9', { timeoutMs: 1000 }).healthy()).toBe(false);
     await expect(new LanguageToolClient('http://127.0.0.1:9', { timeoutMs: 1000 }).check('x')).rejects.toBeInstanceOf(LanguageToolError);
+  });
+
+  it('the LanguageTool rules it turns on flag none of the 1,794 correct texts of the Text Repository', async () => {
+    const texts = ['texts.json', 'texts-more.json'].flatMap((f) => (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'entities/seed', f), 'utf8')) as { text: string }[]).map((t) => t.text));
+    expect(texts.length).toBeGreaterThan(1700);
+    const lt = ensembleLanguageTool(inject('languagetoolUrl'), { timeoutMs: 60_000 });
+    const turnedOn = new Set(ENSEMBLE_LANGUAGETOOL_RULES);
+    const flagged: string[] = [];
+    // fifty texts a request, one paragraph each (every rule here reads one sentence or a paragraph's end)
+    for (let i = 0; i < texts.length; i += 50) {
+      const batch = texts.slice(i, i + 50).join('\n\n');
+      for (const m of await lt.check(batch)) if (turnedOn.has(m.ruleId)) flagged.push(`${m.ruleId}: ${batch.slice(m.start, m.end)}`);
+    }
+    expect(flagged).toEqual([]);
+    // and they are on
+    expect((await lt.check('I can not go there today.')).map((m) => m.ruleId)).toContain('CAN_NOT');
   });
 
   it('against Harper alone, on sentences Harper gets wrong', async () => {

@@ -49,6 +49,7 @@ describe('learner rules', () => {
     ['In my opinion it is too expensive.', 'In my opinion, it is too expensive.', 'LEARNER_INTRODUCTORY_COMMA'],
     ['But on the other hand the food was good.', 'But on the other hand, the food was good.', 'LEARNER_INTRODUCTORY_COMMA'],
     ['Second we need more time.', 'Second, we need more time.', 'LEARNER_INTRODUCTORY_COMMA'],
+    ['After that we went to a cafe.', 'After that, we went to a cafe.', 'LEARNER_INTRODUCTORY_COMMA'],
     ['If you want a good job you must study hard.', 'If you want a good job, you must study hard.', 'LEARNER_OPENING_CLAUSE_COMMA'],
     ['When I was young I lived in Busan.', 'When I was young, I lived in Busan.', 'LEARNER_OPENING_CLAUSE_COMMA'],
     ['He is best player in our team.', 'He is the best player in our team.', 'LEARNER_SUPERLATIVE_THE'],

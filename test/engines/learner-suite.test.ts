@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnsembleCorrector } from '../../core/engines/ensemble';
 import { HarperCorrector } from '../../core/engines/harper';
-import { LanguageToolClient } from '../../adapters/languagetool';
+import { ensembleLanguageTool } from '../../adapters/languagetool';
 import { LEARNER_HOLDOUT_PATH, loadLearnerSuite, runLearnerSuite, type SuiteReport } from '../../core/eval/learner';
 
 function table(name: string, r: SuiteReport): string {
@@ -28,7 +28,7 @@ function expectNothingWrong(r: SuiteReport): void {
 describe('learner-sentence suite', () => {
   let ensemble: EnsembleCorrector;
   beforeAll(async () => {
-    ensemble = new EnsembleCorrector({ languagetool: new LanguageToolClient(inject('languagetoolUrl')) });
+    ensemble = new EnsembleCorrector({ languagetool: ensembleLanguageTool(inject('languagetoolUrl')) });
     await ensemble.init();
   });
   afterAll(async () => {
