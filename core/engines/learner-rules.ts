@@ -605,6 +605,59 @@ const superlativeArticle: Rule = (c) => {
   return out;
 };
 
+/**
+ * Everyday nouns that are countable in every sense a learner uses them, so a bare singular is an
+ * error ("I have job", "This is important thing"); nouns that are also uncountable (time,
+ * experience, work, information), adverbs ("way better"), idioms' nouns ("for example", "take
+ * place") and compounds' first halves ("school", "computer", "city": "for computer science") are not here.
+ */
+const COUNTABLE_NOUNS = new Set([
+  'job', 'thing', 'place', 'idea', 'problem', 'question', 'reason', 'chance', 'decision', 'choice', 'mistake', 'story', 'situation',
+  'opportunity', 'country', 'book', 'movie', 'car', 'house', 'score', 'tour', 'trip', 'plan', 'dream', 'goal', 'habit', 'hobby',
+  'answer', 'advantage', 'disadvantage', 'benefit', 'effect', 'result', 'solution', 'method', 'guide', 'apartment', 'phone', 'gift',
+  'party', 'meeting', 'test', 'exam', 'lot', 'bit', 'creation', 'illusion', 'drug', 'word', 'sentence',
+]);
+/** Where a noun phrase needs its article: after these verbs and prepositions ("have a job", "without a guide"). */
+const BEFORE_NOUN_PHRASE = new Set(['have', 'has', 'had', 'got', 'get', 'gets', 'is', 'was', 'be', 'been', 'am', 'become', 'became', 'make', 'makes', 'made', 'without', 'into', 'for', 'buy', 'bought', 'need', 'needs', 'needed', 'find', 'found']);
+/** "very" / "really" may come between the article and the adjective: "a very good idea". */
+const INTENSIFIERS = new Set(['very', 'really']);
+
+/**
+ * "I have job", "This is important thing", "without tour guide" → "a job", "an important thing",
+ * "a tour guide": a singular countable noun needs an article (Korean has none; Swan & Smith). Only
+ * the closed list of COUNTABLE_NOUNS, right after a verb or preposition that takes a noun phrase,
+ * with at most an intensifier and two adjectives between, and no determiner, number or
+ * possessive anywhere in the phrase.
+ */
+const countableNounArticle: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i < c.low.length; i++) {
+    if (!BEFORE_NOUN_PHRASE.has(c.low[i - 1])) continue;
+    let n = i;
+    if (INTENSIFIERS.has(c.low[n])) n++;
+    let adjectives = 0;
+    while (n < c.low.length && adjectives < 2 && !COUNTABLE_NOUNS.has(c.low[n]) && c.tags(n).has('Adjective') && !c.tags(n).has('Noun') && !c.tags(n).has('Superlative') && !/^(best|worst|most|least|such|so|enough|more|less|much|many|few|little|own|other|same|next|last|first|only)$/.test(c.low[n])) {
+      n++;
+      adjectives++;
+    }
+    if (!COUNTABLE_NOUNS.has(c.low[n])) continue;
+    if (n === i && (c.low[i - 1] === 'is' || c.low[i - 1] === 'was' || c.low[i - 1] === 'be' || c.low[i - 1] === 'am' || c.low[i - 1] === 'been')) continue; // "is school" (a name?) / "is subject to": only with an adjective
+    if (c.low[n] === 'lot' && c.low[n + 1] !== 'of') continue;
+    if (c.low[n] === 'bit' && n === i) continue;
+    if (/^[A-Z]/.test(c.tokens[n].text)) continue;
+    // the phrase ends at the noun, or at a second listed noun ("a tour guide"); not "job's", and
+    // not a compound that may be uncountable ("phone service")
+    const after = c.low[n + 1] ?? '.';
+    if (after === "'s" || after === '-') continue;
+    const next = c.tags(n + 1);
+    if (next.has('Noun') && !next.has('Date') && !next.has('Pronoun') && !COUNTABLE_NOUNS.has(after)) continue;
+    const first = c.tokens[i];
+    const art = indefiniteArticle(first.text);
+    out.push({ rule: 'LEARNER_COUNTABLE_ARTICLE', type: 'article', start: first.start, end: first.start, after: `${art} `, message: `"${c.tokens.slice(i, n + 1).map((t) => t.text).join(' ')}" is one countable thing: it needs "${art}".`, prior: 0.75 });
+  }
+  return out;
+};
+
 /** The rule id of a common misspelling's known correction (the spelling competition lets it win). */
 export const KNOWN_MISSPELLING_RULE = 'LEARNER_COMMON_MISSPELLING';
 
@@ -659,7 +712,7 @@ const RULES: Rule[] = [
   uncountablePlural, oneOfSingular, monthYearPreposition, marryWith, enterInto, arriveTo, discussAbout,
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
-  introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle,
+  introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */
