@@ -658,6 +658,48 @@ const countableNounArticle: Rule = (c) => {
   return out;
 };
 
+/** Determiners an article cannot stand before ("the these", "a my"). */
+const NO_ARTICLE_BEFORE = new Set(['this', 'these', 'those', 'my', 'your', 'his', 'our', 'their', 'its']);
+
+/** "For the these reasons", "a my friend" → "these reasons", "my friend": one determiner is enough. */
+const doubleDeterminer: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (!(c.low[i] === 'the' || c.low[i] === 'a' || c.low[i] === 'an') || !NO_ARTICLE_BEFORE.has(c.low[i + 1])) continue;
+    if (i === 0) continue; // the capital would have to move to the next word; rare at a start
+    out.push(deletion(c, i, i, 'LEARNER_DOUBLE_DETERMINER', 'article', `"${c.tokens[i + 1].text}" already determines the noun: "${c.tokens[i].text}" goes.`, 0.85));
+  }
+  return out;
+};
+
+/** Verbs after which "same" needs "the": "They are same" → "They are the same". */
+const BEFORE_SAME = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'am', 'look', 'looks', 'looked', 'seem', 'seems', 'seemed', 'remain', 'remains', 'stay', 'stays']);
+
+/** "Our results are same", "It is not same" → "the same": "same" always takes "the". */
+const theSame: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 1; i < c.low.length; i++) {
+    if (c.low[i] !== 'same') continue;
+    const prev = c.low[i - 1] === 'not' || c.low[i - 1] === 'exactly' || c.low[i - 1] === 'almost' ? i - 2 : i - 1;
+    if (prev < 0 || !BEFORE_SAME.has(c.low[prev])) continue;
+    out.push({ rule: 'LEARNER_THE_SAME', type: 'article', start: c.tokens[i].start, end: c.tokens[i].start, after: 'the ', message: `"same" takes "the": "the same", not "${c.tokens[i - 1].text} same".`, prior: 0.85 });
+  }
+  return out;
+};
+
+/** "Most of people like it" → "Most people like it": "most of" needs a determiner ("most of the people") or goes. */
+const mostOfPlural: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (c.low[i] !== 'most' || c.low[i + 1] !== 'of') continue;
+    const t = c.tags(i + 2);
+    if (!t.has('Plural') || t.has('Pronoun') || t.has('ProperNoun') || /^[A-Z]/.test(c.tokens[i + 2].text)) continue;
+    if (c.low[i - 1] === 'the' || c.low[i - 1] === 'at') continue; // "the most of", "at most of"
+    out.push(deletion(c, i + 1, i + 1, 'LEARNER_MOST_OF', 'article', `"most of" is followed by "the", "my", "them"…; with a bare plural it is "most ${c.tokens[i + 2].text}".`, 0.8));
+  }
+  return out;
+};
+
 /** The rule id of a common misspelling's known correction (the spelling competition lets it win). */
 export const KNOWN_MISSPELLING_RULE = 'LEARNER_COMMON_MISSPELLING';
 
@@ -687,9 +729,18 @@ const CLAUSE_TAKING = /^(think|thought|thinks|know|knew|knows|known|believe|beli
 /**
  * "If you want a product you give…" → "If you want a product, you give…": an adverbial clause at
  * the start of a sentence ends with a comma. The main clause is found only where it cannot be
- * anything else: a subject pronoun and a verb right after a noun, adjective or adverb, with no
- * clause-taking verb before it in the opening clause, and no comma anywhere in the sentence.
+ * anything else: a subject pronoun and a verb right after a noun, adjective or adverb, an opening
+ * clause with a verb of its own and no clause-taking verb, no later subject and verb that would be
+ * the main clause instead, and no comma anywhere in the sentence.
  */
+const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'because', 'if', 'when', 'while', 'although', 'though', 'since', 'until', 'before', 'after', 'unless', 'that', 'as', 'where', 'whether', 'than']);
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+/** Token k is a verb, a modal, a copula or an auxiliary (compromise's reading in context). */
+function isVerbAt(c: Ctx, k: number): boolean {
+  const t = c.tags(k);
+  return !t.has('Noun') && (t.has('Verb') || t.has('Modal') || t.has('Copula') || t.has('Auxiliary'));
+}
+
 const openingClauseComma: Rule = (c) => {
   const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
   const opener = c.low[at] === 'even' && (c.low[at + 1] === 'if' || c.low[at + 1] === 'though') ? at + 1 : at;
@@ -702,6 +753,13 @@ const openingClauseComma: Rule = (c) => {
     const endsClause = (before.has('Noun') && !before.has('Pronoun')) || before.has('Adjective') || before.has('Adverb');
     if (!endsClause || before.has('Preposition') || before.has('Determiner') || before.has('Conjunction')) return [];
     if (!(after.has('Verb') || after.has('Modal') || after.has('Copula') || after.has('Auxiliary'))) return [];
+    // the opening clause has its own verb: "If the food we ate was bad…" is a noun and its relative clause
+    if (!range(opener + 1, i).some((k) => isVerbAt(c, k))) return [];
+    // no later subject and verb that is not joined by a conjunction: in "If you like the food we
+    // make you will come back", "you will" is the main clause and "we make" a relative clause
+    for (let k = i + 2; k + 1 < c.low.length; k++) {
+      if ((SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1])) return [];
+    }
     const last = c.tokens[i - 1];
     return [{ rule: 'LEARNER_OPENING_CLAUSE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The clause "${c.tokens.slice(opener, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
   }
@@ -713,6 +771,7 @@ const RULES: Rule[] = [
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
   introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
+  doubleDeterminer, theSame, mostOfPlural,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */
