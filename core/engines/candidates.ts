@@ -13,6 +13,7 @@ import type { RawLint } from './harper';
 import type { GrammarMatch } from './grammar-checker';
 import { learnerRuleEdits } from './learner-rules';
 import { renderMatches, type RuleModel } from './rules';
+import { zipf } from '../text/frequency';
 import { tokenizeWithOffsets } from '../text/tokenize';
 import type { EditType } from './types';
 
@@ -145,11 +146,30 @@ export function languageToolType(category: string, ruleId: string): EditType {
   return LT_CATEGORY_TYPES[category] ?? 'other';
 }
 
+/** A grammar rule's first replacement this rare (Zipf) gives way to one this much more common. */
+const RARE_FIRST = 3.5;
+const RARE_FIRST_GAP = 1.5;
+
+/**
+ * A grammar rule's one-word replacements with a rare word first moved behind a much more common
+ * one: "two brother" → LanguageTool offers "brethren", then "brothers". Phrases are left in the
+ * rule's order (they are rewordings, not forms of one word), and so are spelling rules (the
+ * ensemble's spelling choice weighs frequency itself).
+ */
+export function commonReplacementsFirst(m: Pick<GrammarMatch, 'category' | 'ruleId' | 'replacements'>): string[] {
+  const r = m.replacements;
+  if (r.length < 2 || languageToolType(m.category, m.ruleId) === 'spelling' || !r.every((x) => /^[A-Za-z]+$/.test(x))) return [...r];
+  const first = zipf(r[0]);
+  if (first >= RARE_FIRST) return [...r];
+  const best = r.reduce((b, x) => (zipf(x) > zipf(b) ? x : b), r[0]);
+  return zipf(best) - first >= RARE_FIRST_GAP ? [best, ...r.filter((x) => x !== best)] : [...r];
+}
+
 /** Candidates from LanguageTool's matches (every replacement of every match). */
 export function languageToolCandidates(text: string, matches: readonly GrammarMatch[]): Candidate[] {
   const out: Candidate[] = [];
   for (const m of matches) {
-    m.replacements.forEach((after, rank) => {
+    commonReplacementsFirst(m).forEach((after, rank) => {
       const c = candidate(
         text,
         { system: 'languagetool', rule: m.rule, ruleCategory: m.category, fallbackType: languageToolType(m.category, m.ruleId), message: m.message, rank, alternatives: m.replacements.length },

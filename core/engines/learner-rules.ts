@@ -298,6 +298,66 @@ const discussAbout: Rule = (c) => {
   return out;
 };
 
+/** Verbs that take their object directly, and the preposition learners put after them ("reach to the station"). */
+const NO_PREPOSITION_AFTER: [RegExp, string][] = [
+  [/^reach(es|ed|ing)?$/, 'to'],
+  [/^contact(s|ed|ing)?$/, 'to'],
+  [/^emphasi[sz](e|es|ed|ing)$/, 'on'],
+  [/^answer(s|ed|ing)?$/, 'to'],
+];
+
+/** "We reached to the station", "Please contact to him", "She emphasized on it" → the verb takes its object directly. */
+const needlessPreposition: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    const entry = NO_PREPOSITION_AFTER.find(([verb, prep]) => verb.test(c.low[i]) && c.low[i + 1] === prep);
+    if (!entry) continue;
+    // "reach to get it", "an answer to the question": only a verb before a noun phrase
+    if (isVerbAt(c, i + 2) || (i > 0 && DETERMINERS.has(c.low[i - 1]))) continue;
+    if (!(DETERMINERS.has(c.low[i + 2]) || POSSESSIVES.has(c.low[i + 2]) || /^(him|her|them|us|me)$/.test(c.low[i + 2]) || c.tags(i + 2).has('Noun'))) continue;
+    out.push(deletion(c, i + 1, i + 1, 'LEARNER_NEEDLESS_PREPOSITION', 'preposition', `"${c.tokens[i].text}" takes its object directly: "${c.tokens[i].text} ${c.tokens[i + 2].text}", not "${c.tokens[i].text} ${c.tokens[i + 1].text}".`, 0.85));
+  }
+  return out;
+};
+
+/** "I listen music", "Listen me" → "listen to": "listen" needs "to" before its object. */
+const listenTo: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (!/^listen(s|ed|ing)?$/.test(c.low[i])) continue;
+    const next = c.low[i + 1];
+    if (!(next === 'music' || DETERMINERS.has(next) || POSSESSIVES.has(next) || /^(him|her|them|us|me|it)$/.test(next))) continue;
+    if (next === 'that' || next === 'this' || next === 'one') continue; // "listen, that…", "listen this way"
+    out.push({ rule: 'LEARNER_LISTEN_TO', type: 'preposition', start: c.tokens[i].end, end: c.tokens[i].end, after: ' to', message: `"${c.tokens[i].text}" needs "to" before what is heard: "${c.tokens[i].text} to ${c.tokens[i + 1].text}".`, prior: 0.85 });
+  }
+  return out;
+};
+
+/** "He made me to cry", "Let me to go" → "made me cry", "let me go": "make" and "let" take a bare infinitive. */
+const causativeBareInfinitive: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 3 < c.low.length; i++) {
+    if (!/^(make|makes|made|making|let|lets|letting)$/.test(c.low[i])) continue;
+    // an object pronoun ("made it to the final" is another verb: reach)
+    if (!/^(me|him|her|us|them|you)$/.test(c.low[i + 1]) || c.low[i + 2] !== 'to' || !isBareVerb(c.low[i + 3])) continue;
+    out.push(deletion(c, i + 2, i + 2, 'LEARNER_CAUSATIVE_BARE', 'verb_form', `After "${c.tokens[i].text} ${c.tokens[i + 1].text}" the verb has no "to": "${c.tokens[i].text} ${c.tokens[i + 1].text} ${c.tokens[i + 3].text}".`, 0.85));
+  }
+  return out;
+};
+
+/** "People is kind" → "People are kind": "people" is plural. */
+const peopleAre: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (c.low[i] !== 'people' || !(c.low[i + 1] === 'is' || c.low[i + 1] === 'was')) continue;
+    // the subject is "people" itself: at the start, or after a determiner or an adjective ("Korean people is")
+    if (i > 0 && !(DETERMINERS.has(c.low[i - 1]) || c.low[i - 1] === 'many' || c.low[i - 1] === 'most' || (c.tags(i - 1).has('Adjective') && !c.tags(i - 1).has('Verb')))) continue;
+    const to = c.low[i + 1] === 'is' ? 'are' : 'were';
+    out.push(edit(c, i + 1, i + 1, caseLike(c.tokens[i + 1].text, to), 'LEARNER_PEOPLE_PLURAL', 'agreement', `"people" is plural: "people ${to}", not "people ${c.tokens[i + 1].text}".`, 0.85));
+  }
+  return out;
+};
+
 /** The 3rd-person singular of a bare verb token ("do" → "does"), keeping its case. */
 function thirdPerson(tok: string): string | null {
   if (!isBareVerb(tok.toLowerCase())) return null;
@@ -478,8 +538,15 @@ const doubleConjunction: Rule = (c) => {
   const second = pairs[first];
   if (!second) return [];
   const comma = c.low.indexOf(',');
+  const message = (k: number) => `"${c.tokens[0].text}" already links the two clauses: "${c.tokens[k].text}" is not needed.`;
+  if (comma < 0) {
+    // "Although he is rich but he is unhappy": the second conjunction becomes the comma
+    const k = c.low.indexOf(second, 3);
+    if (k < 0 || !(SUBJECT_PRONOUNS.has(c.low[k + 1]) || c.low[k + 1] === 'there')) return [];
+    return [{ rule: 'LEARNER_DOUBLE_CONJUNCTION', type: 'redundancy', start: c.tokens[k - 1].end, end: c.tokens[k].end, after: ',', message: message(k), prior: 0.85 }];
+  }
   if (comma < 2 || c.low[comma + 1] !== second) return [];
-  return [deletion(c, comma + 1, comma + 1, 'LEARNER_DOUBLE_CONJUNCTION', 'redundancy', `"${c.tokens[0].text}" already links the two clauses: "${c.tokens[comma + 1].text}" is not needed.`, 0.85)];
+  return [deletion(c, comma + 1, comma + 1, 'LEARNER_DOUBLE_CONJUNCTION', 'redundancy', message(comma + 1), 0.85)];
 };
 
 /** "I very like" → "I really like": "very" does not modify a verb. */
@@ -771,7 +838,7 @@ const RULES: Rule[] = [
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
   introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
-  doubleDeterminer, theSame, mostOfPlural,
+  doubleDeterminer, theSame, mostOfPlural, needlessPreposition, listenTo, causativeBareInfinitive, peopleAre,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */

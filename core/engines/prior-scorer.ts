@@ -64,9 +64,10 @@ export const LANGUAGETOOL_CATEGORY: Record<string, number> = {
 /**
  * LanguageTool rules that misfire on learner text: LETS_LET turns "Let's going" into "Lets going"
  * (the error is "going"; found on our learner suite); FIRST_OF_ALL deletes "of all" from "First of
- * all", which is standard English, not an error a teacher marks.
+ * all", which is standard English, not an error a teacher marks; ALL_MOST_SOME_OF_NOUN turns "All
+ * of student" into "All student" (both its fixes leave the noun singular).
  */
-const UNRELIABLE_RULES = new Set(['LETS_LET', 'FIRST_OF_ALL']);
+const UNRELIABLE_RULES = new Set(['LETS_LET', 'FIRST_OF_ALL', 'ALL_MOST_SOME_OF_NOUN']);
 
 /** A suggestion that is not the system's first choice. */
 const LATER_RANK = 0.35;
