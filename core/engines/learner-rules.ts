@@ -614,6 +614,13 @@ const INTRODUCTORY_PHRASES: [string[], Set<string>][] = ([
   ['interestingly'], ['personally'], ['nowadays'],
 ] as const).map(([phrase, not]) => [phrase.split(' '), new Set(((not as string | undefined) ?? '').split(' ').filter(Boolean))]);
 
+/**
+ * Conjunctive adverbs (the Purdue OWL's list): LanguageTool's rule for them has exceptions ("Thus
+ * even today…" passes it); both proposing the comma is agreement. Not "besides", more often a
+ * preposition ("Besides English I study Chinese").
+ */
+const CONJUNCTIVE_ADVERBS = new Set(['however', 'therefore', 'moreover', 'furthermore', 'nevertheless', 'nonetheless', 'consequently', 'meanwhile', 'otherwise', 'thus', 'hence', 'accordingly', 'additionally', 'similarly', 'likewise', 'indeed', 'instead']);
+
 /** Openers that introduce only before a clause: "Second, the amount…" (not "Second place"), "After that, I…" (not "After that meeting"). */
 const BEFORE_A_CLAUSE: string[][] = [['first'], ['second'], ['third'], ['after', 'that']];
 const CLAUSE_OPENERS = new Set([...SUBJECT_PRONOUNS, 'there', 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
@@ -628,6 +635,12 @@ const introductoryComma: Rule = (c) => {
   }
   for (const phrase of BEFORE_A_CLAUSE) {
     if (!words && phrase.every((w, k) => c.low[at + k] === w) && CLAUSE_OPENERS.has(c.low[at + phrase.length])) words = phrase.length;
+  }
+  if (!words && CONJUNCTIVE_ADVERBS.has(c.low[at])) {
+    const next = c.tags(at + 1);
+    // "However hard you try", "Thus began…", "Instead of", "Thus far": not a linking adverb here
+    const modifies = next.has('Verb') || (c.low[at] === 'however' && (next.has('Adjective') || next.has('Adverb')));
+    if (!modifies && !/^(of|to|far|than|as|and|or)$/.test(c.low[at + 1] ?? '')) words = 1;
   }
   if (!words) return [];
   const last = at + words - 1;
