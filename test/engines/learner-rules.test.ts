@@ -66,7 +66,7 @@ describe('learner rules', () => {
     ['For the these reasons I agree.', 'For these reasons I agree.', 'LEARNER_DOUBLE_DETERMINER'],
     ['Most of students study hard.', 'Most students study hard.', 'LEARNER_MOST_OF'],
     ['We reached to the station at noon.', 'We reached the station at noon.', 'LEARNER_NEEDLESS_PREPOSITION'],
-    ['Please contact to him soon.', 'Please contact him soon.', 'LEARNER_NEEDLESS_PREPOSITION'],
+    ['She emphasized on the main point.', 'She emphasized the main point.', 'LEARNER_NEEDLESS_PREPOSITION'],
     ['I listen music every day.', 'I listen to music every day.', 'LEARNER_LISTEN_TO'],
     ['My mother made me to wash the dishes.', 'My mother made me wash the dishes.', 'LEARNER_CAUSATIVE_BARE'],
     ['People is very kind here.', 'People are very kind here.', 'LEARNER_PEOPLE_PLURAL'],
