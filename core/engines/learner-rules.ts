@@ -348,6 +348,18 @@ const causativeBareInfinitive: Rule = (c) => {
   return out;
 };
 
+/** "My hobby is play soccer" → "My hobby is playing soccer": after "hobby is", an activity is a gerund. */
+const hobbyGerund: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 2 < c.low.length; i++) {
+    if (!/^(hobby|hobbies)$/.test(c.low[i]) || !/^(is|are|was|were)$/.test(c.low[i + 1]) || !isBareVerb(c.low[i + 2])) continue;
+    const f = verbForms(c.low[i + 2]);
+    if (!f) continue;
+    out.push(edit(c, i + 2, i + 2, f.gerund, 'LEARNER_HOBBY_GERUND', 'verb_form', `An activity after "${c.tokens[i].text} ${c.tokens[i + 1].text}" is a gerund: "${f.gerund}", not "${c.tokens[i + 2].text}".`, 0.85));
+  }
+  return out;
+};
+
 /** "People is kind" → "People are kind": "people" is plural. */
 const peopleAre: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
@@ -624,8 +636,8 @@ const INTRODUCTORY_PHRASES: [string[], Set<string>][] = ([
  */
 const CONJUNCTIVE_ADVERBS = new Set(['however', 'therefore', 'moreover', 'furthermore', 'nevertheless', 'nonetheless', 'consequently', 'meanwhile', 'otherwise', 'thus', 'hence', 'accordingly', 'additionally', 'similarly', 'likewise', 'indeed', 'instead']);
 
-/** Openers that introduce only before a clause: "Second, the amount…" (not "Second place"), "After that, I…" (not "After that meeting"). */
-const BEFORE_A_CLAUSE: string[][] = [['first'], ['second'], ['third'], ['after', 'that']];
+/** Openers that introduce only before a clause: "Second, the amount…" (not "Second place"), "After that, I…" (not "After that meeting"), "These days, people…" (not "These days are…"). */
+const BEFORE_A_CLAUSE: string[][] = [['first'], ['second'], ['third'], ['after', 'that'], ['these', 'days']];
 const CLAUSE_OPENERS = new Set([...SUBJECT_PRONOUNS, 'there', 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
 
 /** "For example many people…" → "For example, many people…": a comma after an introductory phrase at a sentence's start. */
@@ -699,6 +711,9 @@ const COUNTABLE_NOUNS = new Set([
   'opportunity', 'country', 'book', 'movie', 'car', 'house', 'score', 'tour', 'trip', 'plan', 'dream', 'goal', 'habit', 'hobby',
   'answer', 'advantage', 'disadvantage', 'benefit', 'effect', 'result', 'solution', 'method', 'guide', 'apartment', 'phone', 'gift',
   'party', 'meeting', 'test', 'exam', 'lot', 'bit', 'creation', 'illusion', 'drug', 'word', 'sentence',
+  // what learners say they have: "I have headache", "I have appointment", "Do you have pen?"
+  'headache', 'stomachache', 'toothache', 'appointment', 'reservation', 'interview', 'accident', 'promise', 'boyfriend', 'girlfriend',
+  'pen', 'pencil', 'ticket', 'passport', 'umbrella', 'camera', 'bicycle', 'bike', 'dog', 'cat', 'pet', 'brother', 'sister', 'son', 'daughter',
 ]);
 /** Where a noun phrase needs its article: after these verbs and prepositions ("have a job", "without a guide"). */
 const BEFORE_NOUN_PHRASE = new Set(['have', 'has', 'had', 'got', 'get', 'gets', 'is', 'was', 'be', 'been', 'am', 'become', 'became', 'make', 'makes', 'made', 'without', 'into', 'for', 'buy', 'bought', 'need', 'needs', 'needed', 'find', 'found']);
@@ -854,7 +869,7 @@ const RULES: Rule[] = [
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
   introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
-  doubleDeterminer, theSame, mostOfPlural, needlessPreposition, listenTo, causativeBareInfinitive, peopleAre,
+  doubleDeterminer, theSame, mostOfPlural, needlessPreposition, listenTo, causativeBareInfinitive, peopleAre, hobbyGerund,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */
