@@ -683,7 +683,7 @@ const superlativeArticle: Rule = (c) => {
     if (prev !== null && !BEFORE_SUPERLATIVE.has(prev)) continue;
     // "best", "worst", "biggest"; or "most" / "least" and an adjective
     let noun: number;
-    if (c.low[i] === 'best' || c.low[i] === 'worst' || (c.tags(i).has('Superlative') && /est$/.test(c.low[i]))) noun = i + 1;
+    if (c.low[i] === 'best' || c.low[i] === 'worst' || (/est$/.test(c.low[i]) && c.tags(i).has('Superlative'))) noun = i + 1;
     else if ((c.low[i] === 'most' || c.low[i] === 'least') && c.tags(i + 1).has('Adjective')) noun = i + 2;
     else continue;
     const t = c.tags(noun);
@@ -731,6 +731,8 @@ const countableNounArticle: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
   for (let i = 1; i < c.low.length; i++) {
     if (!BEFORE_NOUN_PHRASE.has(c.low[i - 1])) continue;
+    // a listed noun within reach before anything is tagged (tagging a sentence costs milliseconds)
+    if (![0, 1, 2, 3].some((k) => COUNTABLE_NOUNS.has(c.low[i + k]))) continue;
     let n = i;
     if (INTENSIFIERS.has(c.low[n])) n++;
     let adjectives = 0;
