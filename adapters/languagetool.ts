@@ -50,6 +50,8 @@ export interface LanguageToolOptions {
   disabledRules?: readonly string[];
   /** Rules reported although LanguageTool ships them off (its `enabledRules`, beside the defaults). */
   enabledRules?: readonly string[];
+  /** Report only `enabledRules` (LanguageTool's `enabledOnly`): checking what those rules flag. */
+  enabledOnly?: boolean;
   /** Most replacements kept per match; default 8. */
   maxReplacements?: number;
 }
@@ -60,6 +62,7 @@ export class LanguageToolClient implements GrammarChecker {
   private readonly timeoutMs: number;
   private readonly disabledRules: readonly string[];
   private readonly enabledRules: readonly string[];
+  private readonly enabledOnly: boolean;
   private readonly maxReplacements: number;
   private readonly cache = new Map<string, LanguageToolMatch[]>();
 
@@ -69,6 +72,7 @@ export class LanguageToolClient implements GrammarChecker {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.disabledRules = opts.disabledRules ?? [];
     this.enabledRules = opts.enabledRules ?? [];
+    this.enabledOnly = opts.enabledOnly ?? false;
     this.maxReplacements = opts.maxReplacements ?? 8;
   }
 
@@ -86,6 +90,7 @@ export class LanguageToolClient implements GrammarChecker {
     const form = new URLSearchParams({ language: this.language, text });
     if (this.disabledRules.length) form.set('disabledRules', this.disabledRules.join(','));
     if (this.enabledRules.length) form.set('enabledRules', this.enabledRules.join(','));
+    if (this.enabledOnly) form.set('enabledOnly', 'true');
     const body = await this.request('/v2/check', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, signal);
     const parsed = checkResponseSchema.safeParse(body);
     if (!parsed.success) throw new LanguageToolError(`LanguageTool at ${this.url} answered an unexpected /v2/check body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
@@ -149,6 +154,6 @@ export class LanguageToolClient implements GrammarChecker {
 }
 
 /** The client the ensemble asks: LanguageTool's default rules and the ones the ensemble turns on (ENSEMBLE_LANGUAGETOOL_RULES). */
-export function ensembleLanguageTool(url: string, opts: Omit<LanguageToolOptions, 'enabledRules'> = {}): LanguageToolClient {
+export function ensembleLanguageTool(url: string, opts: Omit<LanguageToolOptions, 'enabledRules' | 'enabledOnly'> = {}): LanguageToolClient {
   return new LanguageToolClient(url, { ...opts, enabledRules: ENSEMBLE_LANGUAGETOOL_RULES });
 }
