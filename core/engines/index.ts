@@ -12,7 +12,7 @@
  * Bad configuration (unknown engine, missing or invalid model) throws EngineConfigError with a
  * one-line message meant for the user.
  */
-import { ENSEMBLE_LANGUAGETOOL_RULES, EnsembleCorrector } from './ensemble';
+import { EnsembleCorrector } from './ensemble';
 import type { GrammarChecker } from './grammar-checker';
 import type { AnswerStore } from './answer-store';
 import { HarperCorrector, type HarperOptions, type RawLint } from './harper';
@@ -136,7 +136,7 @@ export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEn
       const ensemble = new EnsembleCorrector({
         harperOptions: opts.harper,
         harperAnswers: harperAnswersOf(opts),
-        languagetool: languagetoolOf(opts, ENSEMBLE_LANGUAGETOOL_RULES),
+        languagetool: languagetoolOf(opts),
         patterns: patternsOf(opts),
         ...(opts.scorer !== undefined ? { scorer: TrainedScorer.fromJSON(opts.scorer) } : {}),
         modelVersion: opts.modelVersion ?? null,
