@@ -10,7 +10,7 @@ import { LanguageToolClient } from './languagetool';
 
 export function registerOfflineEngines(config: Config, register: RegisterEngine = registerEngine): void {
   registerOfflineEngineFactories(register, {
-    grammarChecker: (url, opts) => new LanguageToolClient(url, opts),
+    grammarChecker: (url) => new LanguageToolClient(url),
     grammarCheckerUrl: endpoints(config).languagetoolUrl,
     harperAnswers: harperAnswerStore,
   });

@@ -103,8 +103,8 @@ function patternsOf(opts: CreateCorrectorOptions): RuleModel | null {
 
 /** What the offline engines need from outside the domain: a grammar checker (LanguageTool's client). */
 export interface OfflineEngineDeps {
-  /** The grammar checker at a server URL, with rules it ships off turned on. */
-  grammarChecker(url: string, opts?: { enabledRules?: readonly string[] }): GrammarChecker;
+  /** The grammar checker at a server URL. */
+  grammarChecker(url: string): GrammarChecker;
   /** The server engines use when CreateCorrectorOptions.languagetoolUrl is not given (the config's). */
   grammarCheckerUrl: string | null;
   /** Harper's lints kept by text under a directory (CreateCorrectorOptions.answerStoreDir). */
@@ -114,9 +114,9 @@ export interface OfflineEngineDeps {
 /** The offline engines: harper, ensemble, languagetool (a baseline) and rules. */
 export function registerOfflineEngines(register: RegisterEngine, deps: OfflineEngineDeps): void {
   /** The grammar checker an engine should use: at the URL given, or the default one. */
-  const languagetoolOf = (opts: CreateCorrectorOptions, enabledRules: readonly string[] = []): GrammarChecker | null => {
+  const languagetoolOf = (opts: CreateCorrectorOptions): GrammarChecker | null => {
     const url = opts.languagetoolUrl ?? deps.grammarCheckerUrl;
-    return url ? deps.grammarChecker(url, { enabledRules }) : null;
+    return url ? deps.grammarChecker(url) : null;
   };
   const harperAnswersOf = (opts: CreateCorrectorOptions): AnswerStore<RawLint[]> | null =>
     opts.answerStoreDir && deps.harperAnswers ? deps.harperAnswers(opts.answerStoreDir) : null;

@@ -313,8 +313,7 @@ const NO_PREPOSITION_AFTER: [RegExp, string][] = [
 const needlessPreposition: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
   for (let i = 0; i + 2 < c.low.length; i++) {
-    const entry = NO_PREPOSITION_AFTER.find(([verb, prep]) => verb.test(c.low[i]) && c.low[i + 1] === prep);
-    if (!entry) continue;
+    if (!NO_PREPOSITION_AFTER.some(([verb, prep]) => verb.test(c.low[i]) && c.low[i + 1] === prep)) continue;
     // "reach to get it", "an answer to the question": only a verb before a noun phrase
     if (isVerbAt(c, i + 2) || (i > 0 && DETERMINERS.has(c.low[i - 1]))) continue;
     if (!(DETERMINERS.has(c.low[i + 2]) || POSSESSIVES.has(c.low[i + 2]) || /^(him|her|them|us|me)$/.test(c.low[i + 2]) || c.tags(i + 2).has('Noun'))) continue;
