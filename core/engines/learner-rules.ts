@@ -421,6 +421,41 @@ const singularSubjectAgreement: Rule = (c) => {
   return [edit(c, verb, verb, to, 'LEARNER_SINGULAR_SUBJECT', 'agreement', message(to), 0.8)];
 };
 
+/** Determiners that may open a plural subject ("These students", "My friends"); not "this", "a", "each", "every". */
+const PLURAL_DETERMINERS = new Set(['the', 'these', 'those', 'my', 'our', 'your', 'their', 'his', 'her', 'its', 'many', 'some', 'all', 'most', 'both', 'few', 'several', 'other']);
+/** Nouns ending in -s that take a singular verb ("Mathematics is", "The news is"). */
+const SINGULAR_IN_S = new Set(['news', 'physics', 'mathematics', 'maths', 'economics', 'politics', 'ethics', 'athletics', 'gymnastics', 'linguistics', 'statistics', 'series', 'species', 'means', 'measles', 'diabetes', 'billiards', 'genetics', 'electronics', 'aerobics', 'logistics']);
+
+/**
+ * "My friends is kind", "One reason is that endangered animals is…" → "are": a plural noun that
+ * heads the subject takes a plural verb. Only a subject at the start of the sentence (or after "is
+ * that"), a determiner, at most two adjectives and the plural noun right before "is", "was",
+ * "has" or "doesn't": in "The number of students is…" the head is "number", and "Ten dollars is a
+ * lot" (an amount) and "Mathematics is" (singular in -s) are left alone, like names ("The United
+ * States is").
+ */
+const pluralSubjectAgreement: Rule = (c) => {
+  const starts = [c.low[0] === 'and' || c.low[0] === 'but' || c.low[0] === 'so' ? 1 : 0];
+  for (let k = 2; k < c.low.length; k++) if (c.low[k - 1] === 'that' && BE.has(c.low[k - 2])) starts.push(k);
+  for (const start of starts) {
+    let i = PLURAL_DETERMINERS.has(c.low[start]) ? start + 1 : start;
+    // modifiers: adjectives and -ed participles ("endangered animals")
+    while (i < start + 3 && !c.tags(i).has('Noun') && (c.tags(i).has('Adjective') || (c.tags(i).has('PastTense') && /ed$/.test(c.low[i])))) i++;
+    const noun = c.low[i];
+    const verb = c.low[i + 1];
+    if (!noun || !/^[a-z]+s$/.test(c.tokens[i].text) || SINGULAR_IN_S.has(noun)) continue;
+    const t = c.tags(i);
+    // compromise may read a sentence's first plural as a verb ("Details is…"): its lexicon knows the noun
+    if (!(t.has('Plural') || (t.has('PresentTense') && wordTags(noun).has('Plural'))) || t.has('Pronoun') || t.has('Value') || range(start, i).some((k) => c.tags(k).has('Value'))) continue;
+    // a regular plural of a common word ("animals", "stories", "boxes"), read as a plural noun here
+    if (![noun.replace(/ies$/, 'y'), noun.replace(/es$/, ''), noun.slice(0, -1)].some((w) => w !== noun && zipf(w) >= 3 && !/s$/.test(w))) continue;
+    const to = ({ is: 'are', was: 'were', has: 'have', does: c.low[i + 2] === "n't" ? 'do' : '' } as Record<string, string>)[verb];
+    if (!to || (verb === 'has' && c.low[i + 2] === 'to')) continue; // "has to" agrees too, but reads as one verb: kept simple
+    return [edit(c, i + 1, i + 1, to, 'LEARNER_PLURAL_SUBJECT', 'agreement', `The subject "${c.tokens.slice(start, i + 1).map((x) => x.text).join(' ')}" is plural: the verb is "${to}", not "${c.tokens[i + 1].text}".`, 0.8)];
+  }
+  return [];
+};
+
 /** "There is many people" → "There are many people". */
 const thereIsMany: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
@@ -792,7 +827,8 @@ const mostOfPlural: Rule = (c) => {
   for (let i = 0; i + 2 < c.low.length; i++) {
     if (c.low[i] !== 'most' || c.low[i + 1] !== 'of') continue;
     const t = c.tags(i + 2);
-    if (!t.has('Plural') || t.has('Pronoun') || t.has('ProperNoun') || /^[A-Z]/.test(c.tokens[i + 2].text)) continue;
+    // compromise may read a sentence's first plural as a verb ("Details is…"): its lexicon knows the noun
+    if (!(t.has('Plural') || (t.has('PresentTense') && wordTags(noun).has('Plural'))) || t.has('Pronoun') || t.has('ProperNoun') || /^[A-Z]/.test(c.tokens[i + 2].text)) continue;
     if (c.low[i - 1] === 'the' || c.low[i - 1] === 'at') continue; // "the most of", "at most of"
     out.push(deletion(c, i + 1, i + 1, 'LEARNER_MOST_OF', 'article', `"most of" is followed by "the", "my", "them"…; with a bare plural it is "most ${c.tokens[i + 2].text}".`, 0.8));
   }
@@ -865,12 +901,125 @@ const openingClauseComma: Rule = (c) => {
   return [];
 };
 
+/** Prepositions that open an adverbial phrase ("In the commercials", "With the money", "According to the study"). */
+const OPENING_PREPOSITIONS: string[][] = ['in', 'at', 'on', 'during', 'after', 'before', 'from', 'by', 'with', 'without', 'through', 'throughout', 'despite', 'for', 'under', 'among', 'unlike', 'according to', 'because of', 'due to', 'thanks to'].map((p) => p.split(' '));
+/** Words a noun phrase in an opening phrase may not contain: they start or join clauses. */
+const NOT_IN_PHRASE = new Set([...CONJUNCTIONS, 'which', 'who', 'whom', 'whose', 'what', 'how', 'why', 'not', 'to']);
+
+/**
+ * "In the commercials they are all…" → "In the commercials, they are all…": a prepositional phrase
+ * that opens a sentence ends with a comma before the main clause. Only where its end is certain:
+ * the phrase is a preposition and a noun phrase of two to six words with no verb, ending in a
+ * noun, and a subject pronoun (or "there") and a verb follow; nothing later can be the main clause
+ * instead ("In the house they built we lived…" is left alone), and the sentence has no comma. One-word
+ * phrases ("In Korea we…", "On Monday I…") are left alone: style guides make that comma optional.
+ */
+const openingPhraseComma: Rule = (c) => {
+  const at = c.low[0] === 'and' || c.low[0] === 'but' || c.low[0] === 'so' ? 1 : 0;
+  const prep = OPENING_PREPOSITIONS.find((p) => p.every((w, k) => c.low[at + k] === w));
+  // "In my opinion" is the other rule's; a comma anywhere may close a longer phrase ("Thanks to the
+  // hours you put in, the client…")
+  if (!prep || introductoryComma(c).length || c.low.includes(',') || c.low.includes(';')) return [];
+  const from = at + prep.length;
+  for (let i = from + 2; i <= from + 6 && i + 1 < c.low.length; i++) {
+    const w = c.low[i - 1];
+    if (!/^[a-z0-9'-]+$/.test(w) || NOT_IN_PHRASE.has(w) || SUBJECT_PRONOUNS.has(w) || isVerbAt(c, i - 1)) return [];
+    if (!SUBJECT_PRONOUNS.has(c.low[i]) && c.low[i] !== 'there') continue;
+    const before = c.tags(i - 1);
+    if (!before.has('Noun') || before.has('Pronoun') || before.has('Determiner') || before.has('Preposition')) return [];
+    if (!isVerbAt(c, i + 1)) return [];
+    for (let k = i + 2; k + 1 < c.low.length; k++) {
+      if ((SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1])) return [];
+    }
+    const last = c.tokens[i - 1];
+    return [{ rule: 'LEARNER_OPENING_PHRASE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The phrase "${c.tokens.slice(at, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
+  }
+  return [];
+};
+
+/**
+ * "…study about disease which means that…" → "…disease, which means that…", "I went to Kyoto
+ * which is…" → "Kyoto, which is…": a "which" clause about a whole clause ("which means") or about
+ * a name (a name needs no clause to tell which one) adds information, and a comma sets it off.
+ * A "which" after a common noun may define it ("the car which I bought"): left alone.
+ */
+const nonDefiningWhich: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 2; i + 1 < c.low.length; i++) {
+    if (c.low[i] !== 'which' || !/^[A-Za-z]/.test(c.low[i - 1])) continue;
+    const prev = c.tokens[i - 1].text;
+    const name = /^[A-Z][a-z]+$/.test(prev) && c.tags(i - 1).has('ProperNoun') && !c.tags(i - 1).has('Pronoun');
+    const aboutClause = c.low[i + 1] === 'means' || c.low[i + 1] === 'meant' || (c.low[i + 1] === 'is' && c.low[i + 2] === 'why');
+    if (!name && !aboutClause) continue;
+    const before = c.tags(i - 1);
+    if (before.has('Preposition') || before.has('Determiner') || before.has('Conjunction')) continue; // "in which", "of which"
+    out.push({ rule: 'LEARNER_NON_DEFINING_WHICH', type: 'punctuation', start: c.tokens[i - 1].end, end: c.tokens[i - 1].end, after: ',', message: name ? `"which" adds information about "${prev}": a comma comes before it.` : `"which ${c.tokens[i + 1].text}" refers to the whole clause before it: a comma comes before "which".`, prior: 0.75 });
+  }
+  return out;
+};
+
+/** Words that may open a question: a sentence starting with one may want "?" rather than ".". */
+const QUESTION_OPENERS = new Set(['what', 'where', 'when', 'why', 'how', 'who', 'whom', 'whose', 'which', 'do', 'does', 'did', 'is', 'are', 'am', 'was', 'were', 'can', 'could', 'would', 'will', 'should', 'shall', 'may', 'might', 'must', 'have', 'has', 'had', 'is', "isn't", "aren't", "don't", "doesn't", "didn't", "can't", "won't"]);
+
+/**
+ * "We must trust ourselves" → "We must trust ourselves.": a written sentence ends with a full
+ * stop. Only the text's last sentence, when it is a statement with a verb of at least four words
+ * that starts with a capital letter and ends in a word (not "…", a bracket or a quote); a possible
+ * question ("Where you are going", "Can I…") is left alone rather than guessed.
+ */
+const finalPeriod: Rule = (c) => {
+  const last = c.tokens[c.tokens.length - 1];
+  if (c.tokens.length < 4 || last.end !== c.text.trimEnd().length || !/^[A-Za-z]+$/.test(last.text)) return [];
+  if (!/^[A-Z]/.test(c.tokens[0].text) || QUESTION_OPENERS.has(c.low[0]) || !range(1, c.tokens.length).some((k) => isVerbAt(c, k))) return [];
+  return [{ rule: 'LEARNER_FINAL_PERIOD', type: 'punctuation', start: last.end, end: last.end, after: '.', message: `The sentence ends after "${last.text}": a full stop closes it.`, prior: 0.8 }];
+};
+
+/** Chat shorthand a learner carries into writing, and the word it stands for. */
+const TEXTSPEAK: Record<string, string> = { u: 'you', ur: 'your', pls: 'please', plz: 'please', thx: 'thanks', coz: 'because', cuz: 'because' };
+
+/**
+ * "I think u will agree" → "I think you will agree": chat shorthand is not written English, and a
+ * spell checker takes "u" for a typo of "up". Lower-case, between words only ("U-turn", "Ur" the
+ * city, "u." in an abbreviation are left alone).
+ */
+const textspeak: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  c.tokens.forEach((t, i) => {
+    const word = TEXTSPEAK[t.text];
+    if (!word || c.text[t.end] === '.' || c.text[t.start - 1] === '-' || c.text[t.end] === '-') return;
+    out.push(edit(c, i, i, word, 'LEARNER_TEXTSPEAK', 'spelling', `"${t.text}" is chat shorthand: in writing, "${word}".`, 0.8));
+  });
+  return out;
+};
+
+/** Verbs of going that take "to" before a destination (not "visit", "leave", "reach": they take the place as object). */
+const MOTION_VERBS = /^(go|goes|went|gone|going|travel|travels|traveled|travelled|traveling|travelling|come|comes|came|coming|return|returns|returned|returning|move|moves|moved|moving|fly|flies|flew|flown|flying)$/;
+
+/**
+ * "I went Busan last week", "When I traveled France…" → "went to Busan", "traveled to France":
+ * Korean marks a destination with a particle (-에), and learners drop "to". Only before a place
+ * name (a capitalised word compromise reads as a place or name, not a day or month: "Come Monday,
+ * we…").
+ */
+const motionTo: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (!MOTION_VERBS.test(c.low[i]) || !isVerbAt(c, i)) continue;
+    const place = c.tokens[i + 1];
+    const t = c.tags(i + 1);
+    if (!/^[A-Z][a-z]+$/.test(place.text) || !(t.has('Place') || t.has('Country') || t.has('City')) || t.has('Date') || t.has('Person')) continue;
+    out.push({ rule: 'LEARNER_MOTION_TO', type: 'preposition', start: place.start, end: place.start, after: 'to ', message: `"${c.tokens[i].text}" takes "to" before a place: "${c.tokens[i].text} to ${place.text}".`, prior: 0.8 });
+  }
+  return out;
+};
+
 const RULES: Rule[] = [
   uncountablePlural, oneOfSingular, monthYearPreposition, marryWith, enterInto, arriveTo, discussAbout,
   singularSubjectAgreement, thereIsMany, newsIs, pastTimePresentVerb, perfectWithPastTime, gerundAfter,
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
   introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
   doubleDeterminer, theSame, mostOfPlural, needlessPreposition, listenTo, causativeBareInfinitive, peopleAre, hobbyGerund,
+  openingPhraseComma, nonDefiningWhich, finalPeriod, textspeak, pluralSubjectAgreement, motionTo,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */
