@@ -827,8 +827,7 @@ const mostOfPlural: Rule = (c) => {
   for (let i = 0; i + 2 < c.low.length; i++) {
     if (c.low[i] !== 'most' || c.low[i + 1] !== 'of') continue;
     const t = c.tags(i + 2);
-    // compromise may read a sentence's first plural as a verb ("Details is…"): its lexicon knows the noun
-    if (!(t.has('Plural') || (t.has('PresentTense') && wordTags(noun).has('Plural'))) || t.has('Pronoun') || t.has('ProperNoun') || /^[A-Z]/.test(c.tokens[i + 2].text)) continue;
+    if (!t.has('Plural') || t.has('Pronoun') || t.has('ProperNoun') || /^[A-Z]/.test(c.tokens[i + 2].text)) continue;
     if (c.low[i - 1] === 'the' || c.low[i - 1] === 'at') continue; // "the most of", "at most of"
     out.push(deletion(c, i + 1, i + 1, 'LEARNER_MOST_OF', 'article', `"most of" is followed by "the", "my", "them"…; with a bare plural it is "most ${c.tokens[i + 2].text}".`, 0.8));
   }
