@@ -875,6 +875,11 @@ function isVerbAt(c: Ctx, k: number): boolean {
   return !t.has('Noun') && (t.has('Verb') || t.has('Modal') || t.has('Copula') || t.has('Auxiliary'));
 }
 
+/** From token `from` on, a subject pronoun (or "there") and a verb not joined by a conjunction: a clause that may be the main one. */
+function laterClause(c: Ctx, from: number): boolean {
+  return range(from, c.low.length - 1).some((k) => (SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1]));
+}
+
 const openingClauseComma: Rule = (c) => {
   const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
   const opener = c.low[at] === 'even' && (c.low[at + 1] === 'if' || c.low[at + 1] === 'though') ? at + 1 : at;
@@ -891,9 +896,7 @@ const openingClauseComma: Rule = (c) => {
     if (!range(opener + 1, i).some((k) => isVerbAt(c, k))) return [];
     // no later subject and verb that is not joined by a conjunction: in "If you like the food we
     // make you will come back", "you will" is the main clause and "we make" a relative clause
-    for (let k = i + 2; k + 1 < c.low.length; k++) {
-      if ((SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1])) return [];
-    }
+    if (laterClause(c, i + 2)) return [];
     const last = c.tokens[i - 1];
     return [{ rule: 'LEARNER_OPENING_CLAUSE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The clause "${c.tokens.slice(opener, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
   }
@@ -927,9 +930,7 @@ const openingPhraseComma: Rule = (c) => {
     const before = c.tags(i - 1);
     if (!before.has('Noun') || before.has('Pronoun') || before.has('Determiner') || before.has('Preposition')) return [];
     if (!isVerbAt(c, i + 1)) return [];
-    for (let k = i + 2; k + 1 < c.low.length; k++) {
-      if ((SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1])) return [];
-    }
+    if (laterClause(c, i + 2)) return [];
     const last = c.tokens[i - 1];
     return [{ rule: 'LEARNER_OPENING_PHRASE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The phrase "${c.tokens.slice(at, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
   }
