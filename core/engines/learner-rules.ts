@@ -880,6 +880,20 @@ function laterClause(c: Ctx, from: number): boolean {
   return range(from, c.low.length - 1).some((k) => (SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1]));
 }
 
+/**
+ * From token `from` on, a noun right before a finite verb ("…the hero dies", "…people are"): a
+ * clause with a noun subject, so the pronoun before it may open a relative clause ("In the book I
+ * read yesterday the hero dies").
+ */
+function laterNounClause(c: Ctx, from: number): boolean {
+  return range(Math.max(from, 1), c.low.length).some((k) => {
+    const t = c.tags(k);
+    const prev = c.tags(k - 1);
+    const finite = isVerbAt(c, k) && !t.has('Gerund') && !t.has('Infinitive') && c.low[k - 1] !== 'to';
+    return finite && prev.has('Noun') && !prev.has('Pronoun');
+  });
+}
+
 const openingClauseComma: Rule = (c) => {
   const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
   const opener = c.low[at] === 'even' && (c.low[at + 1] === 'if' || c.low[at + 1] === 'though') ? at + 1 : at;
@@ -929,8 +943,7 @@ const openingPhraseComma: Rule = (c) => {
     if (!SUBJECT_PRONOUNS.has(c.low[i]) && c.low[i] !== 'there') continue;
     const before = c.tags(i - 1);
     if (!before.has('Noun') || before.has('Pronoun') || before.has('Determiner') || before.has('Preposition')) return [];
-    if (!isVerbAt(c, i + 1)) return [];
-    if (laterClause(c, i + 2)) return [];
+    if (!isVerbAt(c, i + 1) || laterClause(c, i + 2) || laterNounClause(c, i + 3)) return [];
     const last = c.tokens[i - 1];
     return [{ rule: 'LEARNER_OPENING_PHRASE_COMMA', type: 'punctuation', start: last.end, end: last.end, after: ',', message: `The phrase "${c.tokens.slice(at, i).map((t) => t.text).join(' ')}" opens the sentence: a comma ends it before "${c.tokens[i].text}".`, prior: 0.75 }];
   }
@@ -959,7 +972,7 @@ const nonDefiningWhich: Rule = (c) => {
 };
 
 /** Words that may open a question: a sentence starting with one may want "?" rather than ".". */
-const QUESTION_OPENERS = new Set(['what', 'where', 'when', 'why', 'how', 'who', 'whom', 'whose', 'which', 'do', 'does', 'did', 'is', 'are', 'am', 'was', 'were', 'can', 'could', 'would', 'will', 'should', 'shall', 'may', 'might', 'must', 'have', 'has', 'had', 'is', "isn't", "aren't", "don't", "doesn't", "didn't", "can't", "won't"]);
+const QUESTION_OPENERS = new Set(['what', 'where', 'when', 'why', 'how', 'who', 'whom', 'whose', 'which', 'do', 'does', 'did', 'is', 'are', 'am', 'was', 'were', 'can', 'could', 'would', 'will', 'should', 'shall', 'may', 'might', 'must', 'have', 'has', 'had', "isn't", "aren't", "don't", "doesn't", "didn't", "can't", "won't"]);
 
 /**
  * "We must trust ourselves" → "We must trust ourselves.": a written sentence ends with a full

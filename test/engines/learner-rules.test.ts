@@ -112,6 +112,8 @@ describe('learner rules', () => {
     'In Korea we eat rice every day.',
     'In the house they built we lived for ten years.',
     'With the money I saved I bought a car.',
+    'In the book I read yesterday the hero dies.',
+    'In the city I live people are kind.',
     'The car which I bought is red.',
     'Where are you going',
     'Thank you so much',
