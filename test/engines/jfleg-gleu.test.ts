@@ -1,8 +1,16 @@
 /**
  * Harper on the full JFLEG dev set (754 sentences): detokenize each source, correct, tokenize
  * the output, score with GLEU. Measured: 0.4514 (source alone 0.381965); must stay ≥ 0.44.
+ * And the default engine (the ensemble, with the run's LanguageTool server) through the CLI, the
+ * command the README reports: measured 0.4810; must stay ≥ 0.48.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../config/paths';
+import { jfleg } from '../../adapters/jfleg';
 import { HarperCorrector } from '../../core/engines/harper';
 import { loadJfleg } from '../../adapters/jfleg';
 import { gleuCorpus } from '../../core/gleu/gleu';
@@ -40,5 +48,26 @@ describe('harper on JFLEG dev', () => {
     );
     expect(source.gleu).toBeCloseTo(0.381965, 5);
     expect(result.gleu).toBeGreaterThanOrEqual(0.44);
+  });
+});
+
+describe('the default engine on JFLEG dev, through the CLI', () => {
+  it('`correct --engine ensemble --tokenized`, scored by `correctly gleu`: GLEU ≥ 0.48', () => {
+    expect(process.env.LANGUAGETOOL_URL, 'the run\'s LanguageTool server (test/support/global-languagetool.ts)').toBeTruthy();
+    const dir = mkdtempSync(path.join(tmpdir(), 'jfleg-ensemble-'));
+    try {
+      const bin = path.join(PROJECT_ROOT, 'bin/correctly');
+      const hyp = path.join(dir, 'ensemble.txt');
+      const corrected = spawnSync(bin, ['correct', '--engine', 'ensemble', '--tokenized', '--input', jfleg('dev.src'), '--output', hyp], { encoding: 'utf8', timeout: 600_000 });
+      expect(corrected.status, corrected.stderr).toBe(0);
+      const refs = [0, 1, 2, 3].map((i) => jfleg(`dev.ref${i}`));
+      const scored = spawnSync(bin, ['gleu', '--src', jfleg('dev.src'), '--ref', ...refs, '--hyp', hyp], { encoding: 'utf8', timeout: 60_000 });
+      expect(scored.status, scored.stderr).toBe(0);
+      const { gleu, ci } = JSON.parse(scored.stdout) as { gleu: number; ci: [number, number] };
+      console.log(`JFLEG dev GLEU, default engine: ${gleu} [${ci[0]}, ${ci[1]}]`);
+      expect(gleu).toBeGreaterThanOrEqual(0.48);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
