@@ -988,7 +988,7 @@ const finalPeriod: Rule = (c) => {
 };
 
 /** Chat shorthand a learner carries into writing, and the word it stands for. */
-const TEXTSPEAK: Record<string, string> = { u: 'you', ur: 'your', pls: 'please', plz: 'please', thx: 'thanks', coz: 'because', cuz: 'because' };
+export const TEXTSPEAK: Readonly<Record<string, string>> = { u: 'you', ur: 'your', pls: 'please', plz: 'please', thx: 'thanks', coz: 'because', cuz: 'because' };
 
 /**
  * "I think u will agree" → "I think you will agree": chat shorthand is not written English, and a

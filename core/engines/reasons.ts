@@ -7,6 +7,7 @@
  *   ko: "관사: 'a' → 'an' — 'apple'은(는) 모음 소리로 시작하므로 'a' 대신 'an'을 씁니다."
  *   en: "Article: 'a' → 'an' — use 'an' before a vowel sound: 'an apple'."
  */
+import { TEXTSPEAK } from './learner-rules';
 import type { EditPart } from './edits';
 import type { EditType, ReasonLanguage } from './types';
 
@@ -105,6 +106,7 @@ function specific(e: Explainable, lang: ReasonLanguage): string {
       if (/['’]/.test(a) && !/['’]/.test(b) && lower(a).replace(/['’]/g, '') === bl) return ko ? `축약형에는 아포스트로피(')가 필요합니다: ${q(a)}.` : `A contraction needs an apostrophe: ${q(a)}.`;
       if (b && !/\s/.test(b) && /\s/.test(a)) return ko ? `${q(a)}은(는) 두 단어로 띄어 씁니다.` : `${q(a)} is written as two words.`;
       if (/\s/.test(b) && a && !/\s/.test(a)) return ko ? `${q(a)}은(는) 한 단어로 붙여 씁니다.` : `${q(a)} is written as one word.`;
+      if (TEXTSPEAK[b] === a) return ko ? `${q(b)}은(는) 채팅 줄임말입니다. 글에서는 ${q(a)}(으)로 씁니다.` : `${q(b)} is chat shorthand: in writing, ${q(a)}.`;
       return ko ? `${q(b)}의 올바른 철자는 ${q(a)}입니다.` : `${q(b)} is misspelled; the correct spelling is ${q(a)}.`;
     }
 
@@ -214,7 +216,9 @@ function specific(e: Explainable, lang: ReasonLanguage): string {
       return '';
 
     case 'punctuation':
+      if (a === '.' && !b && !right.trim()) return ko ? '문장이 끝나면 마침표(.)를 찍습니다.' : 'A sentence ends with a full stop.';
       if (a === ',' || (/,/.test(a) && !/,/.test(b))) {
+        if (lower(next) === 'which') return ko ? "앞말에 설명을 덧붙이는 'which'(계속적 용법) 앞에는 쉼표를 씁니다." : "A 'which' clause that adds information is set off by a comma.";
         if (CONJUNCTIONS.test(next)) return ko ? `두 절을 ${q(next)}(으)로 이을 때는 그 앞에 쉼표를 씁니다.` : `Put a comma before ${q(next)} when it joins two clauses.`;
         if (isSentenceStart(left.replace(/[\p{L}\s]+$/u, '')) || /^(however|therefore|also|first|then|finally|thus|for example)$/i.test(b || prev)) return ko ? `문장 앞의 연결어·도입구 뒤에는 쉼표를 씁니다.` : 'An introductory word or phrase is followed by a comma.';
         return ko ? '이 자리에는 쉼표가 필요합니다.' : 'A comma is needed here.';

@@ -128,6 +128,11 @@ describe('explanations', () => {
     expect(explainEdit(spelling, 'en')).toBe("Spelling: 'recieve' → 'receive' — 'recieve' is misspelled; the correct spelling is 'receive'.");
     expect(explainEdit(spelling, 'en')).not.toContain('Possible spelling mistake');
     expect(explainEdit({ type: 'preposition', before: 'in', after: 'on', context: { left: 'see you ', right: ' Monday.' } }, 'ko')).toContain("요일·날짜 앞에는 'on'");
+    const stop = { type: 'punctuation' as const, before: '', after: '.', context: { left: 'We must trust ourselves', right: '' } };
+    expect(explainEdit(stop, 'en')).toBe("Punctuation: add '.' — A sentence ends with a full stop.");
+    expect(explainEdit(stop, 'ko')).toContain('마침표');
+    expect(explainEdit({ type: 'punctuation', before: '', after: ',', context: { left: 'I went to Kyoto', right: ' which is beautiful.' } }, 'ko')).toContain("'which'(계속적 용법) 앞에는 쉼표");
+    expect(explainEdit({ type: 'spelling', before: 'u', after: 'you', context: { left: 'I think ', right: ' will agree.' } }, 'en')).toBe("Spelling: 'u' → 'you' — 'u' is chat shorthand: in writing, 'you'.");
   });
 });
 
