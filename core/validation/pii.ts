@@ -58,7 +58,8 @@ const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
 // An email spelled out: "at"/"dot" as words or in brackets, the domain ending in a common TLD.
 const SPELLED_AT = String.raw`(?:\s*[[({]\s*at\s*[\])}]\s*|\s+at\s+)`;
-const SPELLED_DOT = String.raw`(?:\s*[[({]\s*dot\s*[\])}]\s*|\s+dot\s+|\.)`;
+// a period with spaces around it too ("john . doe (at) gmail dot com"): prose puts no space before a period
+const SPELLED_DOT = String.raw`(?:\s*[[({]\s*dot\s*[\])}]\s*|\s+dot\s+|\s+\.\s+|\.)`;
 const DOMAIN_LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const SPELLED_EMAIL = new RegExp(
   String.raw`\b[\w%+-]+(?:${SPELLED_DOT}[\w%+-]+)*${SPELLED_AT}${DOMAIN_LABEL}(?:${SPELLED_DOT}${DOMAIN_LABEL})*${SPELLED_DOT}(?:com|net|org|edu|gov|io|kr|co|jp|uk|de|info|biz|me)\b`,

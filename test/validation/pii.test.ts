@@ -80,6 +80,8 @@ describe('PII in disguise: normalised before detection (issue 15)', () => {
   it('finds emails spelled out to dodge filters, and leaves look-alikes alone', () => {
     expect(redactPii('My email is kim dot jiwoo at gmail dot com, thanks.').text).toBe('My email is [EMAIL], thanks.');
     expect(redactPii('Write to kim.jiwoo [at] naver [dot] com or minsu (at) example.co.kr.').text).toBe('Write to [EMAIL] or [EMAIL].');
+    expect(redactPii('Mail john . doe (at) gmail dot com today.').text).toBe('Mail [EMAIL] today.');
+    expect(redactPii('I was tired . I stayed at home.').text).toBe('I was tired . I stayed at home.');
     expect(redactPii('Please look at example.com for details.').text).toBe('Please look at example.com for details.');
     expect(redactPii('We met at the station at noon.').text).toBe('We met at the station at noon.');
     expect(redactPii('Put a dot at the end of the sentence.').text).toBe('Put a dot at the end of the sentence.');
