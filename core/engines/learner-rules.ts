@@ -23,7 +23,7 @@
  */
 import nlp from 'compromise';
 import { type Token, tokenizeWithOffsets } from '../text/tokenize';
-import { countableNounArticle, doubleDeterminer, mostOfPlural, oneOfSingular, roleNounArticle, superlativeArticle, theSame, uncountablePlural } from './learner/nouns-articles';
+import { countableNounArticle, doubleDeterminer, mostOfPlural, oneOfSingular, roleNounArticle, superlativeArticle, theSame, uncountableArticle, uncountablePlural } from './learner/nouns-articles';
 import { arriveTo, discussAbout, enterInto, listenTo, marryWith, monthYearPreposition, motionTo, needlessPreposition } from './learner/prepositions';
 import { newsIs, peopleAre, pluralSubjectAgreement, singularSubjectAgreement, thereIsMany } from './learner/agreement';
 import { causativeBareInfinitive, doHomework, gerundAfter, hobbyGerund, letsGerund, pastTimePresentVerb, perfectWithPastTime, veryVerb, wantGerund } from './learner/verbs';
@@ -43,7 +43,7 @@ const RULES: Rule[] = [
   letsGerund, wantGerund, questionWordOrder, doubleConjunction, veryVerb, doHomework, roleNounArticle,
   introductoryComma, openingClauseComma, knownMisspelling, superlativeArticle, countableNounArticle,
   doubleDeterminer, theSame, mostOfPlural, needlessPreposition, listenTo, causativeBareInfinitive, peopleAre, hobbyGerund,
-  openingPhraseComma, nonDefiningWhich, finalPeriod, textspeak, pluralSubjectAgreement, motionTo,
+  openingPhraseComma, nonDefiningWhich, finalPeriod, textspeak, pluralSubjectAgreement, motionTo, uncountableArticle,
 ];
 
 /** Sentences of more than this many tokens are left to the other systems (the rules read short clauses). */

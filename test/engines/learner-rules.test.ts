@@ -88,6 +88,8 @@ describe('learner rules', () => {
     ["My parents doesn't like coffee.", "My parents don't like coffee.", 'LEARNER_PLURAL_SUBJECT'],
     ['I went Busan last week.', 'I went to Busan last week.', 'LEARNER_MOTION_TO'],
     ['I am going Seoul tomorrow.', 'I am going to Seoul tomorrow.', 'LEARNER_MOTION_TO'],
+    ['I got a useful information from him.', 'I got useful information from him.', 'LEARNER_UNCOUNTABLE_ARTICLE'],
+    ['It was a good news for us.', 'It was good news for us.', 'LEARNER_UNCOUNTABLE_ARTICLE'],
   ])('%s → %s', (text, want, rule) => {
     expect(rules(text)).toEqual([rule]);
     expect(fix(text)).toBe(want);
@@ -124,6 +126,9 @@ describe('learner rules', () => {
     'The United States is a big country.',
     'I visited Paris last year.',
     'Come Monday, we will know.',
+    'I read a news article about it.',
+    'We were stuck in a traffic jam.',
+    'He has a good knowledge of English.',
     'I know where you are going.',
     'Everyone can join the club.',
     'There is a lot of water in the bottle.',

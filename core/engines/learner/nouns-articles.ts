@@ -28,6 +28,33 @@ export const uncountablePlural: Rule = (c) =>
     return [edit(c, i, i, caseLike(c.tokens[i].text, singular), 'LEARNER_UNCOUNTABLE_PLURAL', 'plural', `"${singular}" is uncountable in English: it has no plural "${c.tokens[i].text}".`, 0.85)];
   });
 
+/**
+ * Uncountable nouns that take no "a": "a" before them is a learner's error ("a information", "an
+ * advice", "a good news"). Not "knowledge" ("a good knowledge of English"), "work" ("a work of
+ * art") or "vocabulary" ("a large vocabulary"): those also have a countable sense.
+ */
+const NO_INDEFINITE_ARTICLE = new Set(['advice', 'information', 'equipment', 'furniture', 'luggage', 'baggage', 'homework', 'feedback', 'software', 'scenery', 'machinery', 'jewelry', 'news', 'evidence', 'traffic', 'weather']);
+
+/**
+ * "Thank you for an advice", "I got a useful information" → "for advice", "a useful information" →
+ * "useful information": an uncountable noun takes no "a"/"an" (Korean has no articles, and
+ * learners count what English does not). At most one adjective between; not where the noun
+ * modifies the next one ("a news article", "a traffic jam", "a furniture store").
+ */
+export const uncountableArticle: Rule = (c) => {
+  const out: LearnerRuleEdit[] = [];
+  for (let i = 0; i + 1 < c.low.length; i++) {
+    if (c.low[i] !== 'a' && c.low[i] !== 'an') continue;
+    const adjective = c.tags(i + 1).has('Adjective') && !c.tags(i + 1).has('Noun') ? 1 : 0;
+    const n = i + 1 + adjective;
+    if (!NO_INDEFINITE_ARTICLE.has(c.low[n] ?? '') || /^[A-Z]/.test(c.tokens[n].text)) continue;
+    const next = c.tags(n + 1);
+    if (n + 1 < c.low.length && next.has('Noun') && !next.has('Pronoun')) continue;
+    out.push(deletion(c, i, i, 'LEARNER_UNCOUNTABLE_ARTICLE', 'article', `"${c.tokens[n].text}" is uncountable: it takes no "${c.tokens[i].text}".`, 0.8));
+  }
+  return out;
+};
+
 /** "one of my friend" → "one of my friends": "one of" takes a plural noun. */
 export const oneOfSingular: Rule = (c) => {
   const out: LearnerRuleEdit[] = [];
