@@ -4,7 +4,7 @@
  * is many", "the news are".
  */
 import { zipf } from '../../text/frequency';
-import { type LearnerRuleEdit, type Rule, BE, DETERMINERS, POSSESSIVES, SUBJECT_PRONOUNS, caseLike, edit, isBareVerb, isName, isQuestion, pluralOf, range, verbForms, wordTags } from './context';
+import { type LearnerRuleEdit, type Rule, AND_BUT_SO, BE, DETERMINERS, POSSESSIVES, SUBJECT_PRONOUNS, caseLike, edit, isBareVerb, isName, isQuestion, openingAt, pluralOf, range, verbForms, wordTags } from './context';
 
 /** Indefinite pronouns that take a singular verb ("Everyone have" → "has"). */
 const SINGULAR_INDEFINITES = new Set(['everyone', 'everybody', 'someone', 'somebody', 'nobody', 'anyone', 'anybody', 'everything', 'nothing', 'something']);
@@ -85,7 +85,7 @@ const SINGULAR_IN_S = new Set(['news', 'physics', 'mathematics', 'maths', 'econo
  * States is").
  */
 export const pluralSubjectAgreement: Rule = (c) => {
-  const starts = [c.low[0] === 'and' || c.low[0] === 'but' || c.low[0] === 'so' ? 1 : 0];
+  const starts = [openingAt(c, AND_BUT_SO)];
   for (let k = 2; k < c.low.length; k++) if (c.low[k - 1] === 'that' && BE.has(c.low[k - 2])) starts.push(k);
   for (const start of starts) {
     let i = PLURAL_DETERMINERS.has(c.low[start]) ? start + 1 : start;

@@ -170,9 +170,8 @@ export function deletion(c: Ctx, from: number, to: number, rule: string, type: E
 }
 
 // ---------------------------------------------------------------------------------------------
-// Clauses: where a verb is, and whether a later clause may be the main one
+// Clauses: where a verb is, and where a sentence's own words begin
 
-export const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'because', 'if', 'when', 'while', 'although', 'though', 'since', 'until', 'before', 'after', 'unless', 'that', 'as', 'where', 'whether', 'than']);
 export const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 /** Token k is a verb, a modal, a copula or an auxiliary (compromise's reading in context). */
 export function isVerbAt(c: Ctx, k: number): boolean {
@@ -180,21 +179,8 @@ export function isVerbAt(c: Ctx, k: number): boolean {
   return !t.has('Noun') && (t.has('Verb') || t.has('Modal') || t.has('Copula') || t.has('Auxiliary'));
 }
 
-/** From token `from` on, a subject pronoun (or "there") and a verb not joined by a conjunction: a clause that may be the main one. */
-export function laterClause(c: Ctx, from: number): boolean {
-  return range(from, c.low.length - 1).some((k) => (SUBJECT_PRONOUNS.has(c.low[k]) || c.low[k] === 'there') && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1]));
-}
-
-/**
- * From token `from` on, a noun right before a finite verb ("…the hero dies", "…people are"): a
- * clause with a noun subject, so the pronoun before it may open a relative clause ("In the book I
- * read yesterday the hero dies").
- */
-export function laterNounClause(c: Ctx, from: number): boolean {
-  return range(Math.max(from, 1), c.low.length).some((k) => {
-    const t = c.tags(k);
-    const prev = c.tags(k - 1);
-    const finite = isVerbAt(c, k) && !t.has('Gerund') && !t.has('Infinitive') && c.low[k - 1] !== 'to';
-    return finite && prev.has('Noun') && !prev.has('Pronoun');
-  });
-}
+/** Conjunctions a sentence may start with before its own opening ("And then…", "But for example…"). */
+export const AND_BUT = new Set(['and', 'but']);
+export const AND_BUT_SO = new Set(['and', 'but', 'so']);
+/** Index of a sentence's first own word: 1 after a leading conjunction in `leading`, else 0. */
+export const openingAt = (c: Ctx, leading: ReadonlySet<string>): number => (leading.has(c.low[0]) ? 1 : 0);

@@ -30,10 +30,11 @@ export const uncountablePlural: Rule = (c) =>
 
 /**
  * Uncountable nouns that take no "a": "a" before them is a learner's error ("a information", "an
- * advice", "a good news"). Not "knowledge" ("a good knowledge of English"), "work" ("a work of
- * art") or "vocabulary" ("a large vocabulary"): those also have a countable sense.
+ * advice", "a good news"): those a learner also pluralises, and a few more. Not "knowledge" ("a
+ * good knowledge of English"), "work" ("a work of art") or "vocabulary" ("a large vocabulary"):
+ * those also have a countable sense.
  */
-const NO_INDEFINITE_ARTICLE = new Set(['advice', 'information', 'equipment', 'furniture', 'luggage', 'baggage', 'homework', 'feedback', 'software', 'scenery', 'machinery', 'jewelry', 'news', 'evidence', 'traffic', 'weather']);
+const NO_INDEFINITE_ARTICLE = new Set([...Object.values(UNCOUNTABLE_PLURALS).filter((w) => w !== 'knowledge' && w !== 'vocabulary'), 'news', 'evidence', 'traffic', 'weather']);
 
 /**
  * "Thank you for an advice", "I got a useful information" → "for advice", "a useful information" →

@@ -3,7 +3,31 @@
  * an opening prepositional phrase, before a non-defining "which", a full stop at the text's end, and a
  * second conjunction where one links the clauses already ("Although…, but…").
  */
-import { type LearnerRuleEdit, type Rule, CONJUNCTIONS, SUBJECT_PRONOUNS, deletion, isVerbAt, laterClause, laterNounClause, range } from './context';
+import { type Ctx, type LearnerRuleEdit, type Rule, AND_BUT, AND_BUT_SO, BE, MODALS, SUBJECT_PRONOUNS, WH, deletion, isVerbAt, openingAt, range } from './context';
+
+/** Words that open a clause as its subject: a subject pronoun or "there". */
+const CLAUSE_SUBJECTS = new Set([...SUBJECT_PRONOUNS, 'there']);
+/** Words that join a clause to the one before: a subject and verb after one is not a new main clause. */
+const CONJUNCTIONS = new Set(['and', 'but', 'or', 'so', 'because', 'if', 'when', 'while', 'although', 'though', 'since', 'until', 'before', 'after', 'unless', 'that', 'as', 'where', 'whether', 'than']);
+
+/** From token `from` on, a subject pronoun (or "there") and a verb not joined by a conjunction: a clause that may be the main one. */
+function laterClause(c: Ctx, from: number): boolean {
+  return range(from, c.low.length - 1).some((k) => CLAUSE_SUBJECTS.has(c.low[k]) && isVerbAt(c, k + 1) && !CONJUNCTIONS.has(c.low[k - 1]));
+}
+
+/**
+ * From token `from` on, a noun right before a finite verb ("…the hero dies", "…people are"): a
+ * clause with a noun subject, so the pronoun before it may open a relative clause ("In the book I
+ * read yesterday the hero dies").
+ */
+function laterNounClause(c: Ctx, from: number): boolean {
+  return range(Math.max(from, 1), c.low.length).some((k) => {
+    const t = c.tags(k);
+    const prev = c.tags(k - 1);
+    const finite = isVerbAt(c, k) && !t.has('Gerund') && !t.has('Infinitive') && c.low[k - 1] !== 'to';
+    return finite && prev.has('Noun') && !prev.has('Pronoun');
+  });
+}
 
 /** "Although it rained, but we played" → "Although it rained, we played": one linking word is enough. */
 export const doubleConjunction: Rule = (c) => {
@@ -16,7 +40,7 @@ export const doubleConjunction: Rule = (c) => {
   if (comma < 0) {
     // "Although he is rich but he is unhappy": the second conjunction becomes the comma
     const k = c.low.indexOf(second, 3);
-    if (k < 0 || !(SUBJECT_PRONOUNS.has(c.low[k + 1]) || c.low[k + 1] === 'there')) return [];
+    if (k < 0 || !CLAUSE_SUBJECTS.has(c.low[k + 1])) return [];
     return [{ rule: 'LEARNER_DOUBLE_CONJUNCTION', type: 'redundancy', start: c.tokens[k - 1].end, end: c.tokens[k].end, after: ',', message: message(k), prior: 0.85 }];
   }
   if (comma < 2 || c.low[comma + 1] !== second) return [];
@@ -51,12 +75,12 @@ const CONJUNCTIVE_ADVERBS = new Set(['however', 'therefore', 'moreover', 'furthe
 
 /** Openers that introduce only before a clause: "Second, the amount…" (not "Second place"), "After that, I…" (not "After that meeting"), "These days, people…" (not "These days are…"). */
 const BEFORE_A_CLAUSE: string[][] = [['first'], ['second'], ['third'], ['after', 'that'], ['these', 'days']];
-const CLAUSE_OPENERS = new Set([...SUBJECT_PRONOUNS, 'there', 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
+const CLAUSE_OPENERS = new Set([...CLAUSE_SUBJECTS, 'the', 'this', 'these', 'those', 'many', 'most', 'some', 'people', 'my', 'our', 'their', 'his', 'her', 'its', 'if', 'when']);
 
 /** "For example many people…" → "For example, many people…": a comma after an introductory phrase at a sentence's start. */
 export const introductoryComma: Rule = (c) => {
   // the phrase opens the sentence, or follows a leading "And" / "But"
-  const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
+  const at = openingAt(c, AND_BUT);
   let words = 0;
   for (const [phrase, notBefore] of INTRODUCTORY_PHRASES) {
     if (phrase.every((w, k) => c.low[at + k] === w) && !notBefore.has(c.low[at + phrase.length])) { words = phrase.length; break; }
@@ -92,12 +116,12 @@ const CLAUSE_TAKING = /^(think|thought|thinks|know|knew|knows|known|believe|beli
  * the main clause instead, and no comma anywhere in the sentence.
  */
 export const openingClauseComma: Rule = (c) => {
-  const at = c.low[0] === 'and' || c.low[0] === 'but' ? 1 : 0;
+  const at = openingAt(c, AND_BUT);
   const opener = c.low[at] === 'even' && (c.low[at + 1] === 'if' || c.low[at + 1] === 'though') ? at + 1 : at;
   if (!SUBORDINATORS.has(c.low[opener]) || c.low.includes(',') || c.low.includes(';')) return [];
   for (let i = opener + 3; i + 1 < c.low.length; i++) {
     if (CLAUSE_TAKING.test(c.low[i - 1]) || c.low[i - 1] === 'that') return []; // "If you think you…"
-    if (!SUBJECT_PRONOUNS.has(c.low[i]) && c.low[i] !== 'there') continue;
+    if (!CLAUSE_SUBJECTS.has(c.low[i])) continue;
     const before = c.tags(i - 1);
     const after = c.tags(i + 1);
     const endsClause = (before.has('Noun') && !before.has('Pronoun')) || before.has('Adjective') || before.has('Adverb');
@@ -128,7 +152,7 @@ const NOT_IN_PHRASE = new Set([...CONJUNCTIONS, 'which', 'who', 'whom', 'whose',
  * phrases ("In Korea we…", "On Monday I…") are left alone: style guides make that comma optional.
  */
 export const openingPhraseComma: Rule = (c) => {
-  const at = c.low[0] === 'and' || c.low[0] === 'but' || c.low[0] === 'so' ? 1 : 0;
+  const at = openingAt(c, AND_BUT_SO);
   const prep = OPENING_PREPOSITIONS.find((p) => p.every((w, k) => c.low[at + k] === w));
   // "In my opinion" is the other rule's; a comma anywhere may close a longer phrase ("Thanks to the
   // hours you put in, the client…")
@@ -137,7 +161,7 @@ export const openingPhraseComma: Rule = (c) => {
   for (let i = from + 2; i <= from + 6 && i + 1 < c.low.length; i++) {
     const w = c.low[i - 1];
     if (!/^[a-z0-9'-]+$/.test(w) || NOT_IN_PHRASE.has(w) || SUBJECT_PRONOUNS.has(w) || isVerbAt(c, i - 1)) return [];
-    if (!SUBJECT_PRONOUNS.has(c.low[i]) && c.low[i] !== 'there') continue;
+    if (!CLAUSE_SUBJECTS.has(c.low[i])) continue;
     const before = c.tags(i - 1);
     if (!before.has('Noun') || before.has('Pronoun') || before.has('Determiner') || before.has('Preposition')) return [];
     if (!isVerbAt(c, i + 1) || laterClause(c, i + 2) || laterNounClause(c, i + 3)) return [];
@@ -169,7 +193,7 @@ export const nonDefiningWhich: Rule = (c) => {
 };
 
 /** Words that may open a question: a sentence starting with one may want "?" rather than ".". */
-const QUESTION_OPENERS = new Set(['what', 'where', 'when', 'why', 'how', 'who', 'whom', 'whose', 'which', 'do', 'does', 'did', 'is', 'are', 'am', 'was', 'were', 'can', 'could', 'would', 'will', 'should', 'shall', 'may', 'might', 'must', 'have', 'has', 'had', "isn't", "aren't", "don't", "doesn't", "didn't", "can't", "won't"]);
+const QUESTION_OPENERS = new Set([...WH, ...BE, ...MODALS, 'whom', 'whose', 'do', 'does', 'did', 'have', 'has', 'had']);
 
 /**
  * "We must trust ourselves" → "We must trust ourselves.": a written sentence ends with a full
